@@ -1,0 +1,111 @@
+//! Editorial integrity: lost lists, dangling markers, repeats, keyword stuffing.
+
+use std::collections::HashMap;
+
+use crate::document::BlockKind;
+use crate::engine::{Analysis, Finding};
+use crate::pack::Rule;
+
+/// E001: a block ending with ":" whose next block is not a list (or a sub-heading).
+pub fn empty_list_lead_in(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+    let doc = a.doc;
+    for (i, b) in doc.blocks.iter().enumerate() {
+        let text = doc.slice(&b.span);
+        if !text.ends_with(':') || b.kind == BlockKind::ListItem {
+            continue;
+        }
+        let next = doc.blocks.get(i + 1);
+        let listed = next.is_some_and(|n| match n.kind {
+            BlockKind::ListItem | BlockKind::TableCell | BlockKind::Heading | BlockKind::Quote => true,
+            BlockKind::Paragraph => short_item_run(a, i + 1),
+        });
+        if listed {
+            continue;
+        }
+        let lead_in = b.sentences.clone().last().map_or(b.span.clone(), |s| doc.sentences[s].span.clone());
+        let shown = crate::engine::shown(doc.slice(&lead_in));
+        let mut f = Finding::new(idx, lead_in, rule.severity).arg("match", shown);
+        f.label = Some(match next {
+            Some(_) => "the next block is not a list".into(),
+            None => "nothing follows this lead-in".into(),
+        });
+        out.push(f);
+    }
+}
+
+/// Two or more short lines without sentence punctuation: a list without bullets.
+fn short_item_run(a: &Analysis, from: usize) -> bool {
+    let short = |i: usize| {
+        a.doc.blocks.get(i).is_some_and(|b| {
+            let t = a.doc.slice(&b.span);
+            t.split_whitespace().count() <= 8 && !t.ends_with('.')
+        })
+    };
+    short(from) && short(from + 1)
+}
+
+/// E002: citation markers with nothing on the page to resolve them.
+pub fn dangling_citation_marker(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+    for m in &a.markers {
+        if !m.resolved {
+            let text = a.text(&m.span).to_string();
+            out.push(Finding::new(idx, m.span.clone(), rule.severity).arg("match", text));
+        }
+    }
+}
+
+fn normalized(text: &str) -> String {
+    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+}
+
+/// E003: a block repeated verbatim (normalized), at least `min_words` long.
+pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+    let min_words = rule.option_f64("min_words", 8.0) as usize;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, b) in a.doc.blocks.iter().enumerate() {
+        let text = a.doc.slice(&b.span);
+        if text.split_whitespace().count() < min_words {
+            continue;
+        }
+        match seen.get(&normalized(text)) {
+            Some(&first) => {
+                let first_span = a.doc.blocks[first].span.clone();
+                let mut f = Finding::new(idx, b.span.clone(), rule.severity)
+                    .arg("match", crate::engine::shown(text));
+                f.label = Some("repeated here".into());
+                f.related.push((first_span, "first occurrence".into()));
+                out.push(f);
+            }
+            None => {
+                seen.insert(normalized(text), i);
+            }
+        }
+    }
+}
+
+/// E008: the same short keyword line repeated `min_repeats` times or more.
+pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+    let min = rule.option_f64("min_repeats", 3.0) as usize;
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, b) in a.doc.blocks.iter().enumerate() {
+        let text = a.doc.slice(&b.span);
+        let words = text.split_whitespace().count();
+        if (2..=8).contains(&words) {
+            groups.entry(normalized(text.trim_end_matches(['?', '.', '!']))).or_default().push(i);
+        }
+    }
+    let mut keys: Vec<_> = groups.into_iter().filter(|(_, v)| v.len() >= min).collect();
+    keys.sort_by_key(|(_, v)| v[0]);
+    for (_, blocks) in keys {
+        let spans: Vec<_> = blocks.iter().map(|i| a.doc.blocks[*i].span.clone()).collect();
+        let text = a.doc.slice(&spans[0]).to_string();
+        let mut f = Finding::new(idx, spans[1].clone(), rule.severity)
+            .arg("match", text)
+            .arg("count", spans.len().to_string());
+        for s in spans.iter().skip(2) {
+            f.related.push((s.clone(), "repeated again".into()));
+        }
+        f.related.push((spans[0].clone(), "first occurrence".into()));
+        out.push(f);
+    }
+}

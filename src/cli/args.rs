@@ -1,0 +1,104 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// copylint: lints the marketing copy of addiction- and behavioral-health treatment centers.
+#[derive(Debug, Parser)]
+#[command(name = "copylint", version, about, long_about = None)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files, directories (recursively) or `-` for standard input.
+    Check(CheckArgs),
+    /// List the rules: code, name, severity, summary.
+    Rules(RulesArgs),
+    /// Show the full documentation of one rule (by code or name).
+    Explain(ExplainArgs),
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// rustc-style diagnostics with source snippets.
+    Human,
+    /// One line per finding: `path:line:col: severity[CODE] message`.
+    Concise,
+    /// Machine-readable JSON (docs/json-output.md).
+    Json,
+}
+
+/// When to use colors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colors when standard output is a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The lowest severity that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only errors fail.
+    Error,
+    /// Warnings and errors fail.
+    Warning,
+    /// Any finding fails.
+    Info,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Only these rules: codes (C001), prefixes (C, C0) or names; comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules: codes, prefixes or names; comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Exit with 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// When to color human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// File name to report (and pick the format by) for standard input.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Do not compare assertions across files.
+    #[arg(long)]
+    pub no_cross_file: bool,
+    /// Extra rule files or directories, loaded with the embedded pack.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub extra_rules: Vec<PathBuf>,
+}
+
+/// Arguments of `rules`.
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Rule code (C001) or name (uncited-evidence-claim).
+    pub rule: String,
+}

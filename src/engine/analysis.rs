@@ -1,0 +1,172 @@
+//! Per-document facts every rule can ask for: which sentence a span is in, the page's topic gates,
+//! citation markers and whether they resolve, drug mentions and the page's main drug.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::compile::{all_in, Hits};
+use super::CueLexicons;
+use crate::document::{BlockKind, Document};
+use crate::pack::{Gate, Pack};
+
+/// A citation marker in the text (`[3]`, `(2)`, `[^1]`, `effects.1,2`, superscripts).
+#[derive(Debug, Clone)]
+pub struct Marker {
+    /// Span of the marker itself.
+    pub span: Range<usize>,
+    /// Whether the page has a reference list, footnotes or a link that it can resolve to.
+    pub resolved: bool,
+}
+
+/// Analysis of one document.
+pub struct Analysis<'a> {
+    /// The document.
+    pub doc: &'a Document,
+    /// The pack.
+    pub pack: &'a Pack,
+    /// Scanner hits.
+    pub hits: &'a Hits,
+    /// Cue lexicon ids.
+    pub cues: &'a CueLexicons,
+    /// Citation markers, sorted.
+    pub markers: Vec<Marker>,
+    /// Whether the page has a reference list or footnote definitions.
+    pub has_references: bool,
+    /// Drug mentions `(span, drug index)`, sorted.
+    pub drug_mentions: Vec<(Range<usize>, usize)>,
+    /// The most mentioned drug.
+    pub main_drug: Option<usize>,
+    medical: bool,
+    health: bool,
+}
+
+fn re(cell: &'static OnceLock<Regex>, src: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(src).unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}")))
+}
+
+fn reference_heading() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$")
+}
+
+/// "Garbutt, J. C., ... (2010)." or "1. Smith J, et al. Title. 2019;" style reference entries.
+fn reference_entry() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}\b).{0,300}?(?:\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}\b)")
+}
+
+fn marker_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    // 1: [23], [1, 2], [^note]   2: (2) after sentence punctuation   3: glued digits after a period
+    // 4: superscript digits
+    re(&R, r"(\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]|\[\^[\w-]+\])|[.!?;,]\s?(\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\))|[a-z)\]]\.(\d{1,3}(?:,\d{1,3})*)(?:\s|$)|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+}
+
+impl<'a> Analysis<'a> {
+    pub(super) fn new(doc: &'a Document, pack: &'a Pack, hits: &'a Hits, cues: &'a CueLexicons) -> Self {
+        let has_references = doc.footnote_definitions > 0
+            || doc.blocks.iter().any(|b| {
+                let t = doc.slice(&b.span);
+                (b.kind == BlockKind::Heading || t.len() < 40) && reference_heading().is_match(t)
+                    || b.kind != BlockKind::Heading && reference_entry().is_match(t) && looks_like_citation(t)
+            });
+        let mut markers = Vec::new();
+        for c in marker_re().captures_iter(&doc.text) {
+            let Some(m) = (1..=4).find_map(|i| c.get(i)) else { continue };
+            let span = m.start()..m.end();
+            // A marker inside a link or with a link right after it resolves too.
+            let linked = doc.links.iter().any(|l| l.start <= span.start && span.end <= l.end);
+            markers.push(Marker { span, resolved: has_references || linked });
+        }
+        let mut drug_mentions = Vec::new();
+        let mut counts = vec![0usize; pack.drugs.len()];
+        for (i, d) in pack.drugs.iter().enumerate() {
+            for h in hits.of(d.matcher) {
+                drug_mentions.push((h.clone(), i));
+                counts[i] += 1;
+            }
+        }
+        drug_mentions.sort_by_key(|(s, _)| s.start);
+        let main_drug = counts.iter().enumerate().filter(|(_, c)| **c > 0).max_by_key(|(_, c)| **c).map(|(i, _)| i);
+        let count = |ms: &[usize]| ms.iter().map(|m| hits.of(*m).len()).sum::<usize>();
+        let strong = drug_mentions.len() + count(&cues.dose);
+        let weak = count(&cues.medical);
+        let medical = (strong >= 1 && strong + weak >= 2) || weak >= 4;
+        let health = medical || count(&cues.health) >= 3;
+        Analysis { doc, pack, hits, cues, markers, has_references, drug_mentions, main_drug, medical, health }
+    }
+
+    /// Whether a rule with this gate applies to the page.
+    pub fn gate_open(&self, gate: Gate) -> bool {
+        match gate {
+            Gate::None => true,
+            Gate::Medical => self.medical,
+            Gate::Health => self.health,
+        }
+    }
+
+    /// Span of the sentence containing `offset` (or the whole block separator region).
+    pub fn sentence_span(&self, offset: usize) -> Range<usize> {
+        match self.doc.sentence_at(offset) {
+            Some(i) => self.doc.sentences[i].span.clone(),
+            None => 0..0,
+        }
+    }
+
+    /// The sentence index and the indices of the sentences around it in the same block.
+    pub fn neighbours(&self, offset: usize) -> (Option<usize>, Option<usize>, Option<usize>) {
+        let Some(i) = self.doc.sentence_at(offset) else { return (None, None, None) };
+        let block = self.doc.sentences[i].block;
+        let prev = i.checked_sub(1).filter(|p| self.doc.sentences[*p].block == block);
+        let next = Some(i + 1).filter(|n| self.doc.sentences.get(*n).is_some_and(|s| s.block == block));
+        (Some(i), prev, next)
+    }
+
+    /// Drug mentioned nearest to `span` within its sentence, else the page's main drug.
+    pub fn subject(&self, span: &Range<usize>) -> Option<usize> {
+        let sent = self.sentence_span(span.start);
+        let i = self.drug_mentions.partition_point(|(s, _)| s.start < sent.start);
+        self.drug_mentions[i..]
+            .iter()
+            .take_while(|(s, _)| s.start < sent.end)
+            .min_by_key(|(s, _)| s.start.abs_diff(span.start))
+            .map(|(_, d)| *d)
+            .or(self.main_drug)
+    }
+
+    /// Drugs mentioned in the sentence containing `offset`.
+    pub fn drugs_in_sentence(&self, offset: usize) -> Vec<usize> {
+        let sent = self.sentence_span(offset);
+        let mut v: Vec<usize> = self
+            .drug_mentions
+            .iter()
+            .filter(|(s, _)| s.start >= sent.start && s.end <= sent.end)
+            .map(|(_, d)| *d)
+            .collect();
+        v.dedup();
+        v
+    }
+
+    /// Markers within `range`.
+    pub fn markers_in(&self, range: &Range<usize>) -> impl Iterator<Item = &Marker> {
+        let r = range.clone();
+        self.markers.iter().filter(move |m| m.span.start >= r.start && m.span.end <= r.end)
+    }
+
+    /// Whether the hits of lexicon `m` occur within `range`.
+    pub fn lexicon_in(&self, ms: &[usize], range: &Range<usize>) -> bool {
+        ms.iter().any(|m| all_in(self.hits.of(*m), range).next().is_some())
+    }
+
+    /// The text of a span.
+    pub fn text(&self, span: &Range<usize>) -> &'a str {
+        self.doc.text.get(span.clone()).unwrap_or("")
+    }
+}
+
+/// Reference entries name authors and a year and usually a title with a period.
+fn looks_like_citation(t: &str) -> bool {
+    t.matches('.').count() >= 2 && t.split_whitespace().count() >= 5
+}

@@ -1,0 +1,138 @@
+//! The cue layer (ConText/NegEx style): decides from the words around a match whether it is
+//! negated, hedged, conditional, supervised, cited, quoted, reported or scoped. Every rule uses it;
+//! rules declare which cues silence or downgrade them.
+
+use std::ops::Range;
+
+use super::analysis::Analysis;
+use super::compile::all_in;
+use crate::pack::{Cue, CueSet, MatcherId};
+
+/// How many words may stand between a negation and what it negates.
+const NEGATION_WINDOW: usize = 5;
+
+impl Analysis<'_> {
+    /// The start of the clause containing `offset` within sentence `sent`.
+    fn clause_start(&self, sent: &Range<usize>, offset: usize) -> usize {
+        let mut start = sent.start;
+        for b in self.cues.clause_break.iter().flat_map(|m| all_in(self.hits.of(*m), &(sent.start..offset))) {
+            start = start.max(b.end);
+        }
+        let before = self.text(&(sent.start..offset));
+        if let Some(i) = before.rfind([';', ':', '—']) {
+            start = start.max(sent.start + i + 1);
+        }
+        start
+    }
+
+    /// The end of the clause containing `offset` within sentence `sent`.
+    fn clause_end(&self, sent: &Range<usize>, offset: usize) -> usize {
+        let mut end = sent.end;
+        for m in &self.cues.clause_break {
+            if let Some(b) = all_in(self.hits.of(*m), &(offset..sent.end)).next() {
+                end = end.min(b.start);
+            }
+        }
+        let after = self.text(&(offset..sent.end));
+        if let Some(i) = after.find([';', ':', '—']) {
+            end = end.min(offset + i);
+        }
+        end
+    }
+
+    fn words_between(&self, a: usize, b: usize) -> usize {
+        if b <= a {
+            return 0;
+        }
+        self.text(&(a..b)).split_whitespace().count()
+    }
+
+    /// Whether a negation cue governs `span` (before it, same clause, within the window, not a
+    /// pseudo-negation such as "not only").
+    pub fn negated(&self, span: &Range<usize>) -> bool {
+        let sent = self.sentence_span(span.start);
+        let from = self.clause_start(&sent, span.start);
+        self.negation_before(from, span.start, NEGATION_WINDOW)
+    }
+
+    fn negation_before(&self, from: usize, to: usize, window: usize) -> bool {
+        let region = from..to;
+        self.cues.negation.iter().flat_map(|m| all_in(self.hits.of(*m), &region)).any(|n| {
+            self.words_between(n.end, to) <= window
+                && !self.hits.any_overlapping(&self.cues.pseudo_negation, n)
+        })
+    }
+
+    fn any_in(&self, ms: &[MatcherId], range: &Range<usize>, except: &Range<usize>) -> bool {
+        ms.iter().any(|m| {
+            all_in(self.hits.of(*m), range).any(|h| h.end <= except.start || h.start >= except.end)
+        })
+    }
+
+    /// Whether a sentence range names medical supervision that is not itself negated.
+    fn supervision_in(&self, range: &Range<usize>) -> bool {
+        self.cues.supervision.iter().flat_map(|m| all_in(self.hits.of(*m), range)).any(|s| {
+            let sent = self.sentence_span(s.start);
+            let from = self.clause_start(&sent, s.start);
+            !self.negation_before(from, s.start, 2)
+        })
+    }
+
+    /// Whether a sentence is backed by a citation marker, a link or a named source.
+    pub fn sentence_cited(&self, sent: &Range<usize>) -> bool {
+        self.markers_in(sent).next().is_some()
+            || self.doc.links.iter().any(|l| l.start < sent.end && l.end > sent.start)
+            || self.lexicon_in(&self.cues.source, sent)
+    }
+
+    fn quoted(&self, sent: &Range<usize>, span: &Range<usize>) -> bool {
+        let before = self.text(&(sent.start..span.start));
+        let after = self.text(&(span.end..sent.end));
+        let curly = before.rfind('“').is_some_and(|i| !before[i..].contains('”')) && after.contains('”');
+        let straight = before.matches('"').count() % 2 == 1 && after.contains('"');
+        curly || straight
+    }
+
+    /// All cues of a match.
+    pub fn cues_of(&self, span: &Range<usize>) -> CueSet {
+        let mut set = CueSet::default();
+        let (Some(si), prev, next) = self.neighbours(span.start) else { return set };
+        let sent = self.doc.sentences[si].span.clone();
+        let c_start = self.clause_start(&sent, span.start);
+        let c_end = self.clause_end(&sent, span.end).max(span.end);
+        if self.negation_before(c_start, span.start, NEGATION_WINDOW) {
+            set.insert(Cue::Negated);
+        }
+        if self.any_in(&self.cues.hedge, &(c_start..c_end), span) {
+            set.insert(Cue::Hedged);
+        }
+        if self.any_in(&self.cues.conditional, &sent, span) {
+            set.insert(Cue::Conditional);
+        }
+        let prev_span = prev.map(|p| self.doc.sentences[p].span.clone());
+        if self.supervision_in(&sent) || prev_span.as_ref().is_some_and(|p| self.supervision_in(p)) {
+            set.insert(Cue::Supervised);
+        }
+        let next_cited = next.is_some_and(|n| {
+            let ns = &self.doc.sentences[n].span;
+            // Only a bare marker sentence or a sentence that opens with a source continues a claim.
+            self.markers_in(ns).next().is_some() && self.text(ns).len() < 12 || self.lexicon_in(&self.cues.source, ns)
+        });
+        if self.sentence_cited(&sent) || next_cited {
+            set.insert(Cue::Cited);
+        }
+        if self.quoted(&sent, span) {
+            set.insert(Cue::Quoted);
+        }
+        if self.any_in(&self.cues.reported, &(c_start..span.end), span) {
+            set.insert(Cue::Reported);
+        }
+        if self.any_in(&self.cues.scoped_normal, &sent, span) {
+            set.insert(Cue::ScopedNormal);
+        }
+        if self.any_in(&self.cues.scoped_high, &sent, span) {
+            set.insert(Cue::ScopedHigh);
+        }
+        set
+    }
+}

@@ -1,0 +1,255 @@
+//! How each rule kind turns scanner hits into findings.
+
+use std::ops::Range;
+
+use super::analysis::Analysis;
+use super::{Assertion, DocOutcome, Finding};
+use crate::pack::{Cue, CueSet, Kind, MatcherId, Rule, Scope, Severity};
+
+pub(super) fn run(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
+    match rule.kind {
+        Kind::Phrase | Kind::Pattern | Kind::Requires => matches(a, idx, rule, &mut out.findings),
+        Kind::Document => document(a, idx, rule, &mut out.findings),
+        Kind::Conflict => conflict(a, idx, rule, out),
+        Kind::Builtin => {
+            if let Some(check) = rule.check.as_deref().and_then(crate::checks::get) {
+                check(a, idx, rule, &mut out.findings);
+            }
+        }
+    }
+}
+
+/// The text range a scope covers around `span`.
+pub(crate) fn scope_range(a: &Analysis, scope: Scope, span: &Range<usize>) -> Range<usize> {
+    let doc = a.doc;
+    let (cur, prev, next) = a.neighbours(span.start);
+    let sent = |i: Option<usize>| i.map(|i| doc.sentences[i].span.clone());
+    match scope {
+        Scope::Sentence => sent(cur).unwrap_or(span.clone()),
+        Scope::SentenceOrPrevious => {
+            let c = sent(cur).unwrap_or(span.clone());
+            sent(prev).map_or(c.start, |p| p.start)..c.end
+        }
+        Scope::SentenceOrNext => {
+            let c = sent(cur).unwrap_or(span.clone());
+            c.start..sent(next).map_or(c.end, |n| n.end)
+        }
+        Scope::Paragraph => doc.block_at(span.start).map_or(span.clone(), |b| doc.blocks[b].span.clone()),
+        Scope::Section => {
+            let Some(b) = doc.block_at(span.start) else { return span.clone() };
+            let section = doc.blocks[b].section;
+            let first = doc.blocks.iter().find(|x| x.section == section).map_or(span.start, |x| x.span.start);
+            let last = doc.blocks.iter().rev().find(|x| x.section == section).map_or(span.end, |x| x.span.end);
+            first..last
+        }
+        Scope::Document => 0..doc.text.len(),
+    }
+}
+
+/// Trigger hits that survive `exclude`, `with` and the silencing cues, with their cues.
+pub(crate) fn triggers(a: &Analysis, rule: &Rule, matchers: &[MatcherId]) -> Vec<(Range<usize>, CueSet)> {
+    let mut out = Vec::new();
+    for h in a.hits.union(matchers) {
+        if a.hits.any_overlapping(&rule.exclude, &h) {
+            continue;
+        }
+        if let Some((with, scope)) = &rule.with {
+            let r = scope_range(a, *scope, &h);
+            if !a.lexicon_in(with, &r) {
+                continue;
+            }
+        }
+        let cues = a.cues_of(&h);
+        if cues.intersects(rule.silence) {
+            continue;
+        }
+        out.push((h, cues));
+    }
+    out
+}
+
+fn satisfied(a: &Analysis, rule: &Rule, span: &Range<usize>, cues: CueSet) -> bool {
+    let Some(s) = &rule.requires else { return false };
+    if cues.intersects(s.cues) {
+        return true;
+    }
+    let r = scope_range(a, s.scope, span);
+    a.lexicon_in(&s.matchers, &r)
+}
+
+/// Severity after downgrade cues.
+pub(crate) fn severity(rule: &Rule, cues: CueSet) -> Severity {
+    match rule.downgrade {
+        Some((set, sev)) if cues.intersects(set) => sev.min(rule.severity),
+        _ => rule.severity,
+    }
+}
+
+/// Collapses white space and shortens long matched text for messages.
+pub fn shown(text: &str) -> String {
+    let s: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 80 {
+        let cut: String = s.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+fn fix_for(rule: &Rule, text: &str) -> Option<String> {
+    let key = text.to_lowercase();
+    let rep = rule.fix.get(&key)?;
+    let upper = text.chars().next().is_some_and(char::is_uppercase);
+    Some(if upper {
+        let mut c = rep.chars();
+        c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+    } else {
+        rep.clone()
+    })
+}
+
+fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+    let per_page = matches!(rule.options.get("per_page"), Some(toml::Value::Boolean(true)));
+    let mut last_sentence = None;
+    let mut page: Option<Finding> = None;
+    for (h, cues) in triggers(a, rule, &rule.trigger) {
+        if rule.kind == Kind::Requires && satisfied(a, rule, &h, cues) {
+            continue;
+        }
+        let text = a.text(&h);
+        let fix = fix_for(rule, text).map(|r| (h.clone(), r));
+        if let Some(f) = page.as_mut() {
+            f.related.push((h.clone(), "also here".into()));
+            f.fix.extend(fix);
+            continue;
+        }
+        // One finding per rule and sentence: several triggers in one sentence are one problem.
+        let sentence = a.doc.sentence_at(h.start);
+        if !per_page && sentence.is_some() && sentence == last_sentence {
+            continue;
+        }
+        last_sentence = sentence;
+        let mut f = Finding::new(idx, h.clone(), severity(rule, cues)).arg("match", shown(text));
+        if let Some(d) = a.subject(&h) {
+            f = f.arg("drug", a.pack.drugs[d].id.clone());
+        }
+        f.fix.extend(fix);
+        if per_page {
+            page = Some(f);
+        } else {
+            out.push(f);
+        }
+    }
+    if let Some(mut f) = page {
+        let n = f.related.len() + 1;
+        f.args.push(("count", n.to_string()));
+        if n > 1 {
+            f.label = Some(format!("{n} uses on this page; the first is here"));
+        }
+        out.push(f);
+    }
+}
+
+fn document(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+    let whole = 0..a.doc.text.len();
+    if let Some(s) = &rule.requires {
+        if a.lexicon_in(&s.matchers, &whole) {
+            return;
+        }
+    }
+    let at = if rule.trigger.is_empty() {
+        a.drug_mentions.first().map(|(s, _)| s.clone()).or_else(|| a.doc.blocks.first().map(|b| b.span.clone()))
+    } else {
+        triggers(a, rule, &rule.trigger).into_iter().next().map(|(s, _)| s)
+    };
+    if let Some(span) = at {
+        let text = shown(a.text(&span));
+        out.push(Finding::new(idx, span, rule.severity).arg("match", text));
+    }
+}
+
+fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
+    let Some(spec) = &rule.conflict else { return };
+    let high_drop = {
+        let mut s = CueSet::default();
+        s.insert(Cue::Reported);
+        s.insert(Cue::Quoted);
+        s
+    };
+    let subject = |span: &Range<usize>| a.subject(span);
+    // Questions are not assertions; an `unless` companion scopes the sentence out of the topic.
+    let assertive = |span: &Range<usize>| {
+        let sent = a.sentence_span(span.start);
+        !a.text(&sent).trim_end().ends_with('?') && !a.lexicon_in(&spec.unless, &sent)
+    };
+    let mut lows: Vec<Range<usize>> = Vec::new();
+    let mut highs: Vec<Range<usize>> = Vec::new();
+    let low_hits = a.hits.union(&spec.low);
+    for h in &low_hits {
+        if a.hits.any_overlapping(&rule.exclude, h) || !assertive(h) {
+            continue;
+        }
+        if !a.cues_of(h).intersects(rule.silence) {
+            lows.push(h.clone());
+        }
+    }
+    for h in a.hits.union(&spec.high) {
+        if a.hits.any_overlapping(&rule.exclude, &h)
+            || low_hits.iter().any(|l| l.start < h.end && h.start < l.end)
+            || !assertive(&h)
+        {
+            continue;
+        }
+        let cues = a.cues_of(&h);
+        if cues.intersects(high_drop) {
+            continue;
+        }
+        if cues.has(Cue::Negated) {
+            let mut rest = rule.silence;
+            rest.0 &= !(Cue::Negated as u16);
+            if spec.negated_high_is_low && !cues.intersects(rest) {
+                lows.push(h);
+            }
+            continue;
+        }
+        highs.push(h);
+    }
+    lows.sort_by_key(|s| s.start);
+    let sentence_of = |s: &Range<usize>| a.doc.sentence_at(s.start);
+    let mut reported_sentences = Vec::new();
+    let mut paired_lows = vec![false; lows.len()];
+    for (li, low) in lows.iter().enumerate() {
+        let ls = subject(low);
+        let lsent = sentence_of(low);
+        let partner = highs
+            .iter()
+            .filter(|h| sentence_of(h) != lsent)
+            .filter(|h| {
+                let hs = subject(h);
+                ls.is_none() || hs.is_none() || ls == hs
+            })
+            .min_by_key(|h| h.start.abs_diff(low.start));
+        let Some(h) = partner else { continue };
+        paired_lows[li] = true;
+        if reported_sentences.contains(&lsent) {
+            continue;
+        }
+        reported_sentences.push(lsent);
+        let mut f = Finding::new(idx, low.clone(), rule.severity)
+            .arg("match", shown(a.text(low)))
+            .arg("other", shown(a.text(h)))
+            .arg("topic", spec.topic.clone());
+        if let Some(d) = ls {
+            f = f.arg("drug", a.pack.drugs[d].id.clone());
+        }
+        f.related.push((h.clone(), spec.label.clone()));
+        out.findings.push(f);
+    }
+    let drug_id = |s: Option<usize>| s.map(|d| a.pack.drugs[d].id.clone());
+    for (li, low) in lows.iter().enumerate() {
+        out.assertions.push(Assertion { rule: idx, subject: drug_id(subject(low)), low: true, span: low.clone(), paired: paired_lows[li] });
+    }
+    for h in highs {
+        out.assertions.push(Assertion { rule: idx, subject: drug_id(subject(&h)), low: false, span: h, paired: false });
+    }
+}

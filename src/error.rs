@@ -1,0 +1,61 @@
+//! Library errors: each names the file and, where it applies, the place.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong before or while linting one input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or directory could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file is not valid UTF-8.
+    #[error("{path}: invalid UTF-8 at byte {offset}")]
+    Decode {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// A file looks binary (contains NUL bytes).
+    #[error("{path}: binary file (contains NUL bytes), not linted")]
+    Binary {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A rule file or lexicon is malformed.
+    #[error("{file}:{line}:{column}: {message}")]
+    RuleFile {
+        /// Rule file path (as embedded or as given).
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The rule pack as a whole is inconsistent (duplicate codes, unknown check, ...).
+    #[error("rule pack: {0}")]
+    Pack(String),
+    /// A command-line selector named no rule.
+    #[error("unknown rule selector `{0}` (use a code such as C001, a prefix such as C or C0, or a name)")]
+    UnknownSelector(String),
+}
+
+impl Error {
+    /// Builds a [`Error::RuleFile`] from a byte span into `text`.
+    pub(crate) fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Error {
+        let src = crate::source::SourceFile::new(file, text);
+        let p = src.position(offset);
+        Error::RuleFile { file: file.to_string(), line: p.line, column: p.column, message: message.into() }
+    }
+}
+
+/// Result alias for the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,35 @@
+//! copylint: a linter for the marketing copy of addiction- and behavioral-health treatment
+//! centers. It flags unsourced medical claims, unsupervised dosing advice, self-contradicting
+//! reassurance, missing disclaimers, inducements, stigmatizing language and scraping debris, and
+//! prints compiler-style diagnostics.
+//!
+//! ```
+//! use copylint::{lint_source, Engine, Pack, document::Format};
+//! let engine = Engine::new(Pack::embedded().expect("embedded pack")).expect("engine");
+//! let diags = lint_source(&engine, "page.md", "Studies show baclofen cures addiction.\n", Format::Markdown);
+//! assert!(diags.iter().any(|d| d.code == "C001"));
+//! ```
+#![warn(missing_docs)]
+
+pub mod checks;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod document;
+pub mod engine;
+pub mod error;
+pub mod lint;
+pub mod output;
+pub mod pack;
+pub mod segment;
+pub mod source;
+
+pub use diagnostic::Diagnostic;
+pub use discover::{discover, Input};
+pub use engine::Engine;
+pub use error::{Error, Result};
+pub use lint::{lint_inputs, lint_source, FileReport, Report, RunOptions};
+pub use pack::Pack;
+
+/// Base of rule documentation links (generated pages under docs/rules/).
+pub const DOCS_BASE: &str = "docs/rules/";

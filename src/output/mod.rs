@@ -1,0 +1,25 @@
+//! Output formats: every one is a view of the same [`crate::Report`].
+
+mod concise;
+mod human;
+mod json;
+
+pub use concise::concise;
+pub use human::{human, ReportFiles};
+pub use json::json;
+
+use crate::pack::Severity;
+use crate::Report;
+
+/// Counts per severity.
+pub fn counts(report: &Report) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for d in report.diagnostics() {
+        match d.severity {
+            Severity::Error => c.0 += 1,
+            Severity::Warning => c.1 += 1,
+            Severity::Info => c.2 += 1,
+        }
+    }
+    c
+}

@@ -1,0 +1,365 @@
+//! The rule pack: rules, lexicons and facts loaded from TOML, validated, ready to compile.
+//! The default pack is embedded at build time from `rules/`.
+
+mod load;
+pub(crate) mod schema;
+
+use std::collections::BTreeMap;
+
+pub use schema::{Docs, FactEntry, Test};
+
+/// Diagnostic severity, ordered `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Editorial or verify-by-hand.
+    Info,
+    /// Should be fixed before publishing.
+    Warning,
+    /// Likely legal or patient-safety exposure.
+    Error,
+}
+
+impl Severity {
+    /// Parses `error`, `warning` or `info`.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// How a rule decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Fires on every literal phrase that survives the cue layer.
+    Phrase,
+    /// Fires on every regex match that survives the cue layer.
+    Pattern,
+    /// Fires on a trigger with no satisfier within a scope.
+    Requires,
+    /// Fires once when the page lacks required content.
+    Document,
+    /// Fires when reassuring and contradicting assertions about one subject meet.
+    Conflict,
+    /// Code-backed structural check, declared in the pack.
+    Builtin,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "phrase" => Kind::Phrase,
+            "pattern" => Kind::Pattern,
+            "requires" => Kind::Requires,
+            "document" => Kind::Document,
+            "conflict" => Kind::Conflict,
+            "builtin" => Kind::Builtin,
+            _ => return None,
+        })
+    }
+
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Phrase => "phrase",
+            Kind::Pattern => "pattern",
+            Kind::Requires => "requires",
+            Kind::Document => "document",
+            Kind::Conflict => "conflict",
+            Kind::Builtin => "builtin",
+        }
+    }
+}
+
+/// Where a satisfier or companion is looked for, relative to the trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The trigger's sentence.
+    Sentence,
+    /// The trigger's sentence or the one before it in the same block.
+    SentenceOrPrevious,
+    /// The trigger's sentence or the one after it in the same block.
+    SentenceOrNext,
+    /// The trigger's block.
+    Paragraph,
+    /// From the trigger's section heading to the next heading.
+    Section,
+    /// Anywhere on the page.
+    Document,
+}
+
+impl Scope {
+    fn parse(s: &str) -> Option<Scope> {
+        Some(match s {
+            "sentence" => Scope::Sentence,
+            "sentence-or-previous" => Scope::SentenceOrPrevious,
+            "sentence-or-next" => Scope::SentenceOrNext,
+            "paragraph" => Scope::Paragraph,
+            "section" => Scope::Section,
+            "document" => Scope::Document,
+            _ => return None,
+        })
+    }
+}
+
+/// Which pages a rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Every page.
+    None,
+    /// Pages about medications, doses, withdrawal, detox or overdose.
+    Medical,
+    /// Medical pages and pages about addiction treatment and recovery.
+    Health,
+}
+
+/// Context cues found around a match (ConText/NegEx style).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u16)]
+pub enum Cue {
+    /// A negation governs the match ("not", "never", "without", ...).
+    Negated = 1,
+    /// Hedged ("may", "might", "some studies", ...).
+    Hedged = 2,
+    /// Conditional or hypothetical ("if", "when misused", "at high doses").
+    Conditional = 4,
+    /// Medical supervision is named in the sentence or the one before.
+    Supervised = 8,
+    /// A citation, link or named source backs the sentence.
+    Cited = 16,
+    /// The match stands inside quotation marks.
+    Quoted = 32,
+    /// Reported belief rather than assertion ("was believed", "a myth that").
+    Reported = 64,
+    /// Scoped to normal, prescribed use ("as prescribed", "at normal doses").
+    ScopedNormal = 128,
+    /// Scoped to misuse or high doses ("at high doses", "when misused").
+    ScopedHigh = 256,
+}
+
+impl Cue {
+    /// All cues, for parsing and docs.
+    pub const ALL: [(&'static str, Cue); 9] = [
+        ("negated", Cue::Negated),
+        ("hedged", Cue::Hedged),
+        ("conditional", Cue::Conditional),
+        ("supervised", Cue::Supervised),
+        ("cited", Cue::Cited),
+        ("quoted", Cue::Quoted),
+        ("reported", Cue::Reported),
+        ("scoped-normal", Cue::ScopedNormal),
+        ("scoped-high", Cue::ScopedHigh),
+    ];
+
+    fn parse(s: &str) -> Option<Cue> {
+        Cue::ALL.iter().find(|(n, _)| *n == s).map(|(_, c)| *c)
+    }
+}
+
+/// A set of [`Cue`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CueSet(pub u16);
+
+impl CueSet {
+    /// Adds a cue.
+    pub fn insert(&mut self, c: Cue) {
+        self.0 |= c as u16;
+    }
+    /// Whether the set has `c`.
+    pub fn has(self, c: Cue) -> bool {
+        self.0 & c as u16 != 0
+    }
+    /// Whether the two sets share a cue.
+    pub fn intersects(self, other: CueSet) -> bool {
+        self.0 & other.0 != 0
+    }
+    /// The names of the cues in the set.
+    pub fn names(self) -> Vec<&'static str> {
+        Cue::ALL.iter().filter(|(_, c)| self.has(*c)).map(|(n, _)| *n).collect()
+    }
+}
+
+/// Index of a matcher (a set of phrases and patterns) in [`Pack::matchers`].
+pub type MatcherId = usize;
+
+/// Phrases and patterns of one matcher, before compilation.
+#[derive(Debug, Clone, Default)]
+pub struct MatcherDef {
+    /// Literal phrases: case-insensitive, whole words.
+    pub phrases: Vec<String>,
+    /// Regular expressions (case-insensitive unless they say otherwise).
+    pub patterns: Vec<String>,
+}
+
+/// What satisfies a `requires` or `document` rule.
+#[derive(Debug, Clone)]
+pub struct Satisfier {
+    /// Matchers whose hits satisfy.
+    pub matchers: Vec<MatcherId>,
+    /// Cues that satisfy.
+    pub cues: CueSet,
+    /// Where to look.
+    pub scope: Scope,
+}
+
+/// A conflict rule's assertion forms.
+#[derive(Debug, Clone)]
+pub struct ConflictSpec {
+    /// Topic name (for messages and cross-file grouping).
+    pub topic: String,
+    /// Label on the contradicting span.
+    pub label: String,
+    /// Reassuring forms.
+    pub low: Vec<MatcherId>,
+    /// Contradicting forms.
+    pub high: Vec<MatcherId>,
+    /// Whether a negated high form is a low assertion.
+    pub negated_high_is_low: bool,
+    /// A sentence with one of these is scoped out of the topic (jurisdiction, formulation).
+    pub unless: Vec<MatcherId>,
+}
+
+/// One rule, validated.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable code, e.g. `C001`.
+    pub code: String,
+    /// Kebab-case name, e.g. `uncited-evidence-claim`.
+    pub name: String,
+    /// How it decides.
+    pub kind: Kind,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line for `copylint rules`.
+    pub summary: String,
+    /// Message template (`{match}`, `{drug}`, `{other}` and check-specific names).
+    pub message: String,
+    /// How to fix it, shown as `= help:`.
+    pub help: Option<String>,
+    /// Which pages it applies to.
+    pub gate: Gate,
+    /// Cues that drop a match.
+    pub silence: CueSet,
+    /// Cues that lower the severity.
+    pub downgrade: Option<(CueSet, Severity)>,
+    /// Trigger matchers.
+    pub trigger: Vec<MatcherId>,
+    /// Companion that must also occur, and where.
+    pub with: Option<(Vec<MatcherId>, Scope)>,
+    /// Matches overlapping these are dropped.
+    pub exclude: Vec<MatcherId>,
+    /// Satisfier for `requires` / `document`.
+    pub requires: Option<Satisfier>,
+    /// Assertion forms for `conflict`.
+    pub conflict: Option<ConflictSpec>,
+    /// Builtin check id.
+    pub check: Option<String>,
+    /// Safe replacements keyed by lower-case matched text.
+    pub fix: BTreeMap<String, String>,
+    /// Free-form options for builtin checks.
+    pub options: BTreeMap<String, toml::Value>,
+    /// Documentation.
+    pub docs: Docs,
+    /// Test cases.
+    pub tests: Vec<Test>,
+    /// The file it came from.
+    pub origin: String,
+}
+
+impl Rule {
+    /// The family letter (first character of the code).
+    pub fn family(&self) -> char {
+        self.code.chars().next().unwrap_or('?')
+    }
+
+    /// Link to the rule's generated documentation page.
+    pub fn url(&self) -> String {
+        format!("{}{}-{}.md", crate::DOCS_BASE, self.code, self.name)
+    }
+
+    /// A numeric option for a builtin check, or `default`.
+    pub fn option_f64(&self, key: &str, default: f64) -> f64 {
+        match self.options.get(key) {
+            Some(toml::Value::Integer(i)) => *i as f64,
+            Some(toml::Value::Float(f)) => *f,
+            _ => default,
+        }
+    }
+}
+
+/// One drug of the lexicon.
+#[derive(Debug, Clone)]
+pub struct Drug {
+    /// Canonical id (generic name).
+    pub id: String,
+    /// Matcher over its names.
+    pub matcher: MatcherId,
+}
+
+/// Facts table with its provenance.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Date the facts were checked.
+    pub as_of: String,
+    /// Where they come from.
+    pub source: String,
+    /// Facts by drug id.
+    pub by_drug: BTreeMap<String, FactEntry>,
+}
+
+/// A loaded, validated rule pack.
+#[derive(Debug, Clone, Default)]
+pub struct Pack {
+    /// Rules in code order.
+    pub rules: Vec<Rule>,
+    /// All matchers (rules' and lexicons').
+    pub matchers: Vec<MatcherDef>,
+    /// Named lexicon matchers.
+    pub lexicons: BTreeMap<String, MatcherId>,
+    /// Drug lexicon.
+    pub drugs: Vec<Drug>,
+    /// Facts table.
+    pub facts: Facts,
+}
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+impl Pack {
+    /// The default pack embedded in the binary.
+    pub fn embedded() -> crate::Result<Pack> {
+        Pack::from_files(EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())))
+    }
+
+    /// The embedded files `(path, text)`.
+    pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+        EMBEDDED
+    }
+
+    /// Loads a pack from `(path, text)` pairs: `lexicons/`, `facts/` and rule files.
+    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> crate::Result<Pack> {
+        load::load(files.into_iter().collect())
+    }
+
+    /// Finds a rule by code or name.
+    pub fn rule(&self, key: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+    }
+
+    /// A lexicon matcher by name.
+    pub fn lexicon(&self, name: &str) -> Option<MatcherId> {
+        self.lexicons.get(name).copied()
+    }
+}

@@ -1,0 +1,157 @@
+//! Sentence segmentation inside one block. Does not break after abbreviations ("Dr.", "e.g.",
+//! "mg."), initials, decimals, or a numbered-list marker; keeps closing quotes and a trailing
+//! citation marker ("... instances. (2)") with the sentence they close.
+
+use std::ops::Range;
+
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "prof", "st", "e.g", "i.e", "vs", "approx", "no", "fig", "al", "cf",
+    "mg", "mcg", "ml", "etc", "inc", "ltd", "jr", "sr", "dept", "est", "u.s", "a.m", "p.m", "ca",
+    "vol", "ed", "eds", "pp", "ph.d", "m.d", "lic", "rev", "gen", "sen", "rep", "mt", "ft",
+];
+
+/// Splits `text` (one block) into sentence ranges, trimmed of surrounding white space.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let terminal = matches!(c, b'.' | b'!' | b'?') || bytes[i..].starts_with("…".as_bytes());
+        if !terminal {
+            i += 1;
+            continue;
+        }
+        let mut end = i + if c == b'.' || c == b'!' || c == b'?' { 1 } else { '…'.len_utf8() };
+        // Absorb repeated terminals and closing quotes/brackets.
+        loop {
+            let rest = &text[end..];
+            let Some(ch) = rest.chars().next() else { break };
+            if matches!(ch, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
+                end += ch.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if c == b'.' && !splits_after_period(text, start, i) {
+            i = end;
+            continue;
+        }
+        // A citation marker glued to the period: "It helps.[3] More."
+        if let Some(m) = citation_marker_len(&text[end..]) {
+            end += m;
+        }
+        let rest = &text[end..];
+        let ws = rest.len() - rest.trim_start().len();
+        if ws == 0 && !rest.is_empty() {
+            i = end; // "1.5", "U.S.", "site.com"
+            continue;
+        }
+        let next = rest.trim_start();
+        if next.chars().next().is_some_and(|ch| ch.is_lowercase()) {
+            i = end;
+            continue;
+        }
+        // A citation marker right after the period belongs to this sentence.
+        if let Some(m) = citation_marker_len(next) {
+            let after = &next[m..];
+            if after.trim_start().is_empty() || after.starts_with(char::is_whitespace) {
+                end += ws + m;
+            }
+        }
+        push_trimmed(text, start..end, &mut out);
+        start = end;
+        i = end;
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if !s.trim().is_empty() {
+        out.push(r.start + lead..r.end - trail);
+    }
+}
+
+/// Whether a period at byte `dot` (sentence started at `start`) can end a sentence.
+fn splits_after_period(text: &str, start: usize, dot: usize) -> bool {
+    let before = &text[start..dot];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '"' || c == '“')
+        .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return true;
+    }
+    // Numbered-list marker at the start of the block: "1. Intensive Inpatient Treatment".
+    if start == 0 && word_start == 0 && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // Single-letter initials: "J. C. Garbutt".
+    let mut chars = word.chars();
+    if let (Some(ch), None) = (chars.next(), chars.next()) {
+        if ch.is_uppercase() {
+            return false;
+        }
+    }
+    let lower = word.to_lowercase();
+    !ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// Length of a citation marker such as `(2)`, `[23]`, `[^1]` at the start of `s`.
+fn citation_marker_len(s: &str) -> Option<usize> {
+    let (open, close) = match s.as_bytes().first()? {
+        b'(' => (b'(', b')'),
+        b'[' => (b'[', b']'),
+        _ => return None,
+    };
+    let _ = open;
+    let body_end = s[1..].find(close as char)? + 1;
+    let body = s[1..body_end].trim_start_matches('^');
+    let ok = !body.is_empty()
+        && body.len() <= 12
+        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' '));
+    ok.then_some(body_end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        sentences(t).into_iter().map(|r| &t[r]).collect()
+    }
+
+    #[test]
+    fn abbreviations_decimals_and_initials() {
+        assert_eq!(split("Ask Dr. Smith first. Then rest."), vec!["Ask Dr. Smith first.", "Then rest."]);
+        assert_eq!(split("Some drugs, e.g. Baclofen, help. Others do not."), vec!["Some drugs, e.g. Baclofen, help.", "Others do not."]);
+        assert_eq!(split("Take 2.5 mg. Twice daily is common."), vec!["Take 2.5 mg. Twice daily is common."]);
+        assert_eq!(split("Garbutt, J. C. and Gallop, R. wrote it. Fine."), vec!["Garbutt, J. C. and Gallop, R. wrote it.", "Fine."]);
+        assert_eq!(split("It costs 1.5 units. Next."), vec!["It costs 1.5 units.", "Next."]);
+    }
+
+    #[test]
+    fn numbered_markers_and_quotes() {
+        assert_eq!(split("1. Intensive Inpatient Treatment"), vec!["1. Intensive Inpatient Treatment"]);
+        assert_eq!(split("So, “is it addictive?” This is valid."), vec!["So, “is it addictive?”", "This is valid."]);
+        assert_eq!(split("Wait! Really? Yes."), vec!["Wait!", "Really?", "Yes."]);
+    }
+
+    #[test]
+    fn trailing_citation_marker_stays() {
+        assert_eq!(split("Convulsions may occur. (2) Next one."), vec!["Convulsions may occur. (2)", "Next one."]);
+        assert_eq!(split("It helps.[3] More."), vec!["It helps.[3]", "More."]);
+        assert_eq!(split("It works. (2)"), vec!["It works. (2)"]);
+    }
+
+    #[test]
+    fn lowercase_continuation_does_not_split() {
+        assert_eq!(split("It is approx. ten. Done."), vec!["It is approx. ten.", "Done."]);
+        assert_eq!(split("See the U.S. rules. Done."), vec!["See the U.S. rules.", "Done."]);
+    }
+}

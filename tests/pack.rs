@@ -1,0 +1,66 @@
+//! The rule pack: every rule's own `[[test]]` cases, its documentation, and the pack's invariants.
+
+use copylint::document::Format;
+use copylint::pack::Kind;
+use copylint::{lint_source, Engine, Pack};
+
+fn engine() -> Engine {
+    let pack = Pack::embedded().unwrap_or_else(|e| panic!("embedded pack: {e}"));
+    Engine::new(pack).unwrap_or_else(|e| panic!("engine: {e}"))
+}
+
+/// Runs every `[[test]]` of every rule; collects all failures and reports them at once.
+#[test]
+fn rule_cases() {
+    let engine = engine();
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for rule in &engine.pack().rules {
+        for (i, t) in rule.tests.iter().enumerate() {
+            cases += 1;
+            let format = match t.format.as_deref() {
+                Some("md") => Format::Markdown,
+                _ => Format::Text,
+            };
+            let got: Vec<String> = lint_source(&engine, "case", &t.text, format)
+                .into_iter()
+                .filter(|d| d.code == rule.code)
+                .map(|d| format!("{} `{}`", d.code, &t.text[d.span.clone()]))
+                .collect();
+            let ok = got.len() == t.expect.len() && t.expect.iter().all(|c| c == &rule.code);
+            if !ok {
+                failures.push(format!("{}: test #{}: expected {:?}, got {:?}\n    text: {}", rule.origin, i + 1, t.expect, got, t.text));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {cases} rule cases failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_two_firing_and_two_silent_cases_and_full_docs() {
+    let engine = engine();
+    let mut problems = Vec::new();
+    for r in &engine.pack().rules {
+        let fire = r.tests.iter().filter(|t| !t.expect.is_empty()).count();
+        let silent = r.tests.iter().filter(|t| t.expect.is_empty()).count();
+        if fire < 2 || silent < 2 {
+            problems.push(format!("{}: {fire} firing and {silent} silent cases (need 2 and 2)", r.code));
+        }
+        for (field, text) in [("what", &r.docs.what), ("why", &r.docs.why), ("authority", &r.docs.authority), ("example", &r.docs.example), ("fix", &r.docs.fix)] {
+            if text.trim().is_empty() {
+                problems.push(format!("{}: docs.{field} is empty", r.code));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn builtin_checks_and_declarations_match_one_to_one() {
+    let engine = engine();
+    let declared: Vec<&str> = engine.pack().rules.iter().filter(|r| r.kind == Kind::Builtin).filter_map(|r| r.check.as_deref()).collect();
+    for (id, _) in copylint::checks::BUILTINS {
+        assert_eq!(declared.iter().filter(|d| *d == id).count(), 1, "builtin `{id}` must be declared by exactly one rule");
+    }
+    assert_eq!(declared.len(), copylint::checks::BUILTINS.len());
+}
