@@ -58,7 +58,12 @@ impl Analysis<'_> {
     fn negation_before(&self, from: usize, to: usize, window: usize) -> bool {
         let region = from..to;
         self.cues.negation.iter().flat_map(|m| all_in(self.hits.of(*m), &region)).any(|n| {
-            self.words_between(n.end, to) <= window
+            // A comma ends the scope of a verb-like negation ("To avoid withdrawal, taper off"),
+            // but a negated subject spans an apposition ("No medication, including X, is safe").
+            let subject_negation =
+                matches!(self.text(n).to_lowercase().as_str(), "no" | "none" | "neither" | "nobody" | "nothing");
+            (subject_negation || !self.text(&(n.end..to)).contains(','))
+                && self.words_between(n.end, to) <= window
                 && !self.hits.any_overlapping(&self.cues.pseudo_negation, n)
         })
     }

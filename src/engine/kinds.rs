@@ -109,8 +109,10 @@ fn fix_for(rule: &Rule, text: &str) -> Option<String> {
 }
 
 fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
-    let per_page = matches!(rule.options.get("per_page"), Some(toml::Value::Boolean(true)));
-    let mut last_sentence = None;
+    // `once_per`: "sentence" (default), "paragraph", or "page" (one finding listing every use).
+    let once_per = rule.options.get("once_per").and_then(|v| v.as_str()).unwrap_or("sentence");
+    let per_page = once_per == "page";
+    let mut last_unit = None;
     let mut page: Option<Finding> = None;
     for (h, cues) in triggers(a, rule, &rule.trigger) {
         if rule.kind == Kind::Requires && satisfied(a, rule, &h, cues) {
@@ -123,12 +125,12 @@ fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
             f.fix.extend(fix);
             continue;
         }
-        // One finding per rule and sentence: several triggers in one sentence are one problem.
-        let sentence = a.doc.sentence_at(h.start);
-        if !per_page && sentence.is_some() && sentence == last_sentence {
+        // Several triggers in one sentence (or paragraph) are one problem.
+        let unit = if once_per == "paragraph" { a.doc.block_at(h.start) } else { a.doc.sentence_at(h.start) };
+        if unit.is_some() && unit == last_unit {
             continue;
         }
-        last_sentence = sentence;
+        last_unit = unit;
         let mut f = Finding::new(idx, h.clone(), severity(rule, cues)).arg("match", shown(text));
         if let Some(d) = a.subject(&h) {
             f = f.arg("drug", a.pack.drugs[d].id.clone());

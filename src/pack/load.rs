@@ -283,6 +283,22 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         (Some(c), _) => return Err(cx.err(c, "`check` is only for `kind = \"builtin\"`")),
         (None, _) => None,
     };
+    let options = match f.options {
+        Some(o) => {
+            for (k, v) in o.get_ref() {
+                let ok = match k.as_str() {
+                    "once_per" => matches!(v.as_str(), Some("sentence" | "paragraph" | "page")),
+                    "min_words" | "min_repeats" => v.as_integer().is_some_and(|n| n > 0),
+                    _ => return Err(cx.err(&o, format!("unknown option `{k}` (known: once_per, min_words, min_repeats)"))),
+                };
+                if !ok {
+                    return Err(cx.err(&o, format!("invalid value {v} for option `{k}`")));
+                }
+            }
+            o.into_inner()
+        }
+        None => BTreeMap::new(),
+    };
     let fix: BTreeMap<String, String> = f
         .fix
         .map(|x| x.replace.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect())
@@ -305,7 +321,7 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         conflict,
         check,
         fix,
-        options: f.options,
+        options,
         docs: f.docs,
         tests: f.tests,
         origin: path.to_string(),

@@ -38,7 +38,7 @@ pub struct RuleFile {
     #[serde(default)]
     pub fix: Option<Fix>,
     #[serde(default)]
-    pub options: BTreeMap<String, toml::Value>,
+    pub options: Option<Spanned<BTreeMap<String, toml::Value>>>,
     pub docs: Docs,
     #[serde(default, rename = "test")]
     pub tests: Vec<Test>,
