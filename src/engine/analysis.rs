@@ -61,7 +61,9 @@ fn marker_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     // 1: [23], [1, 2], [^note]   2: (2) after sentence punctuation   3: glued digits after a period
     // 4: superscript digits
-    re(&R, r"(\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]|\[\^[\w-]+\])|[.!?;,]\s?(\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\))|[a-z)\]]\.(\d{1,3}(?:,\d{1,3})*)(?:\s|$)|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+    // A parenthesised number counts only right after sentence punctuation on the same line and
+    // when no digit follows it, so "help?\n(855) 430-9439" is a phone number, not a marker.
+    re(&R, r"(\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]|\[\^[\w-]+\])|[.!?][ \t]?(\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\))(?:[ \t]*(?:\n|$)|[ \t]+[^\d\s(])|[a-z)\]]\.(\d{1,3}(?:,\d{1,3})*)(?:\s|$)|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
 }
 
 impl<'a> Analysis<'a> {

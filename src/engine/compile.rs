@@ -27,6 +27,8 @@ pub struct Scanner {
     phrases: Vec<PhraseInfo>,
     set: RegexSet,
     regexes: Vec<(Regex, MatcherId)>,
+    /// Per regex: whether it has a capture group named `m`.
+    focused: Vec<bool>,
     matcher_count: usize,
 }
 
@@ -148,7 +150,8 @@ impl Scanner {
                 .map_err(|e| crate::Error::Pack(format!("cannot compile regex {src}: {e}")))?;
             regexes.push((re, owner));
         }
-        Ok(Scanner { ac, phrases, set, regexes, matcher_count: pack.matchers.len() })
+        let focused = regexes.iter().map(|(re, _)| re.capture_names().any(|n| n == Some("m"))).collect();
+        Ok(Scanner { ac, phrases, set, regexes, focused, matcher_count: pack.matchers.len() })
     }
 
     /// Number of literal phrases in the automaton (including apostrophe variants).
@@ -178,9 +181,18 @@ impl Scanner {
         }
         for i in self.set.matches(text).iter() {
             let (re, owner) = &self.regexes[i];
-            for m in re.find_iter(text) {
-                if !m.is_empty() {
-                    by_matcher[*owner].push(m.start()..m.end());
+            if self.focused[i] {
+                // A group named `m` marks the reported part of a wider match.
+                for c in re.captures_iter(text) {
+                    if let Some(m) = c.name("m").filter(|m| !m.is_empty()) {
+                        by_matcher[*owner].push(m.start()..m.end());
+                    }
+                }
+            } else {
+                for m in re.find_iter(text) {
+                    if !m.is_empty() {
+                        by_matcher[*owner].push(m.start()..m.end());
+                    }
                 }
             }
         }
