@@ -53,7 +53,12 @@ impl Error {
     pub(crate) fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Error {
         let src = crate::source::SourceFile::new(file, text);
         let p = src.position(offset);
-        Error::RuleFile { file: file.to_string(), line: p.line, column: p.column, message: message.into() }
+        Error::RuleFile {
+            file: file.to_string(),
+            line: p.line,
+            column: p.column,
+            message: message.into(),
+        }
     }
 }
 

@@ -44,12 +44,17 @@ impl Report {
 
     /// The source of a path in this run.
     pub fn source(&self, path: &str) -> Option<&SourceFile> {
-        self.files.iter().find(|f| f.path == path).and_then(|f| f.source.as_deref())
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| f.source.as_deref())
     }
 
     /// All errors: inputs that could not be linted and paths that could not be read.
     pub fn all_errors(&self) -> impl Iterator<Item = &Error> {
-        self.errors.iter().chain(self.files.iter().filter_map(|f| f.error.as_ref()))
+        self.errors
+            .iter()
+            .chain(self.files.iter().filter_map(|f| f.error.as_ref()))
     }
 }
 
@@ -82,10 +87,19 @@ pub fn lint_source(engine: &Engine, path: &str, text: &str, format: Format) -> V
     lint_one(engine, path, text, format).0
 }
 
-fn lint_one(engine: &Engine, path: &str, text: &str, format: Format) -> (Vec<Diagnostic>, Vec<Record>) {
+fn lint_one(
+    engine: &Engine,
+    path: &str,
+    text: &str,
+    format: Format,
+) -> (Vec<Diagnostic>, Vec<Record>) {
     let doc = Document::parse(text, format);
     let outcome = engine.lint(&doc);
-    let mut diags: Vec<Diagnostic> = outcome.findings.iter().map(|f| to_diagnostic(engine, &doc, path, f)).collect();
+    let mut diags: Vec<Diagnostic> = outcome
+        .findings
+        .iter()
+        .map(|f| to_diagnostic(engine, &doc, path, f))
+        .collect();
     sort(&mut diags);
     let records = outcome
         .assertions
@@ -103,12 +117,20 @@ fn lint_one(engine: &Engine, path: &str, text: &str, format: Format) -> (Vec<Dia
 }
 
 fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| (a.span.start, a.span.end, &a.code).cmp(&(b.span.start, b.span.end, &b.code)));
+    diags.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.code).cmp(&(b.span.start, b.span.end, &b.code))
+    });
 }
 
 fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Diagnostic {
     let rule = &engine.pack().rules[f.rule];
-    let map = |s: &Range<usize>| if f.in_source { s.clone() } else { doc.source_span(s) };
+    let map = |s: &Range<usize>| {
+        if f.in_source {
+            s.clone()
+        } else {
+            doc.source_span(s)
+        }
+    };
     Diagnostic {
         path: path.to_string(),
         code: rule.code.clone(),
@@ -120,11 +142,22 @@ fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Di
         related: f
             .related
             .iter()
-            .map(|(s, m)| Related { path: path.to_string(), span: doc.source_span(s), message: m.clone() })
+            .map(|(s, m)| Related {
+                path: path.to_string(),
+                span: doc.source_span(s),
+                message: m.clone(),
+            })
             .collect(),
         help: rule.help.as_ref().map(|h| render(h, &f.args)),
         fix: (!f.fix.is_empty()).then(|| Fix {
-            edits: f.fix.iter().map(|(s, r)| Edit { span: doc.source_span(s), replacement: r.clone() }).collect(),
+            edits: f
+                .fix
+                .iter()
+                .map(|(s, r)| Edit {
+                    span: doc.source_span(s),
+                    replacement: r.clone(),
+                })
+                .collect(),
         }),
         url: rule.url(),
     }
@@ -133,9 +166,17 @@ fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Di
 fn read(input: &Input) -> Result<String, Error> {
     let mut bytes = Vec::new();
     if input.stdin {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Io { path: input.path.clone(), source: e })?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Io {
+                path: input.path.clone(),
+                source: e,
+            })?;
     } else {
-        bytes = std::fs::read(&input.path).map_err(|e| Error::Io { path: input.path.clone(), source: e })?;
+        bytes = std::fs::read(&input.path).map_err(|e| Error::Io {
+            path: input.path.clone(),
+            source: e,
+        })?;
     }
     decode(&input.path, bytes)
 }
@@ -150,10 +191,26 @@ pub fn lint_inputs(engine: &Engine, inputs: &[Input], options: RunOptions) -> Re
                 Ok(text) => {
                     let (diagnostics, records) = lint_one(engine, &path, &text, input.format);
                     let source = Arc::new(SourceFile::new(path.clone(), text));
-                    (Some(FileReport { path, source: Some(source), diagnostics, error: None }), records)
+                    (
+                        Some(FileReport {
+                            path,
+                            source: Some(source),
+                            diagnostics,
+                            error: None,
+                        }),
+                        records,
+                    )
                 }
                 Err(Error::Binary { .. }) if !input.explicit => (None, Vec::new()),
-                Err(e) => (Some(FileReport { path, source: None, diagnostics: Vec::new(), error: Some(e) }), Vec::new()),
+                Err(e) => (
+                    Some(FileReport {
+                        path,
+                        source: None,
+                        diagnostics: Vec::new(),
+                        error: Some(e),
+                    }),
+                    Vec::new(),
+                ),
             }
         })
         .collect();
@@ -168,7 +225,10 @@ pub fn lint_inputs(engine: &Engine, inputs: &[Input], options: RunOptions) -> Re
     if options.cross_file && files.len() > 1 {
         cross_file(engine, &mut files, &records);
     }
-    Report { files, errors: Vec::new() }
+    Report {
+        files,
+        errors: Vec::new(),
+    }
 }
 
 /// A reassuring assertion that met no contradiction on its own page is checked against the
@@ -187,7 +247,9 @@ fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]
         let mut done = Vec::new();
         for r in recs.iter().filter(|r| r.low && !r.paired) {
             let Some(s) = &r.subject else { continue };
-            let Some((gi, h)) = highs.get(&(r.rule, s.as_str())) else { continue };
+            let Some((gi, h)) = highs.get(&(r.rule, s.as_str())) else {
+                continue;
+            };
             if *gi == fi || done.contains(&(r.rule, s.clone())) {
                 continue;
             }
@@ -211,7 +273,11 @@ fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]
                     message: format!("{} (in {other_path})", render(&rule.message, &args)),
                     label: String::new(),
                     span: r.span.clone(),
-                    related: vec![Related { path: other_path, span: h.span.clone(), message: spec.label.clone() }],
+                    related: vec![Related {
+                        path: other_path,
+                        span: h.span.clone(),
+                        message: spec.label.clone(),
+                    }],
                     help: rule.help.as_ref().map(|x| render(x, &args)),
                     fix: None,
                     url: rule.url(),

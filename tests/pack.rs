@@ -29,11 +29,23 @@ fn rule_cases() {
                 .collect();
             let ok = got.len() == t.expect.len() && t.expect.iter().all(|c| c == &rule.code);
             if !ok {
-                failures.push(format!("{}: test #{}: expected {:?}, got {:?}\n    text: {}", rule.origin, i + 1, t.expect, got, t.text));
+                failures.push(format!(
+                    "{}: test #{}: expected {:?}, got {:?}\n    text: {}",
+                    rule.origin,
+                    i + 1,
+                    t.expect,
+                    got,
+                    t.text
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {cases} rule cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} rule cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -44,9 +56,18 @@ fn every_rule_has_two_firing_and_two_silent_cases_and_full_docs() {
         let fire = r.tests.iter().filter(|t| !t.expect.is_empty()).count();
         let silent = r.tests.iter().filter(|t| t.expect.is_empty()).count();
         if fire < 2 || silent < 2 {
-            problems.push(format!("{}: {fire} firing and {silent} silent cases (need 2 and 2)", r.code));
+            problems.push(format!(
+                "{}: {fire} firing and {silent} silent cases (need 2 and 2)",
+                r.code
+            ));
         }
-        for (field, text) in [("what", &r.docs.what), ("why", &r.docs.why), ("authority", &r.docs.authority), ("example", &r.docs.example), ("fix", &r.docs.fix)] {
+        for (field, text) in [
+            ("what", &r.docs.what),
+            ("why", &r.docs.why),
+            ("authority", &r.docs.authority),
+            ("example", &r.docs.example),
+            ("fix", &r.docs.fix),
+        ] {
             if text.trim().is_empty() {
                 problems.push(format!("{}: docs.{field} is empty", r.code));
             }
@@ -58,9 +79,19 @@ fn every_rule_has_two_firing_and_two_silent_cases_and_full_docs() {
 #[test]
 fn builtin_checks_and_declarations_match_one_to_one() {
     let engine = engine();
-    let declared: Vec<&str> = engine.pack().rules.iter().filter(|r| r.kind == Kind::Builtin).filter_map(|r| r.check.as_deref()).collect();
+    let declared: Vec<&str> = engine
+        .pack()
+        .rules
+        .iter()
+        .filter(|r| r.kind == Kind::Builtin)
+        .filter_map(|r| r.check.as_deref())
+        .collect();
     for (id, _) in copylint::checks::BUILTINS {
-        assert_eq!(declared.iter().filter(|d| *d == id).count(), 1, "builtin `{id}` must be declared by exactly one rule");
+        assert_eq!(
+            declared.iter().filter(|d| *d == id).count(),
+            1,
+            "builtin `{id}` must be declared by exactly one rule"
+        );
     }
     assert_eq!(declared.len(), copylint::checks::BUILTINS.len());
 }

@@ -7,29 +7,39 @@ use regex::Regex;
 use crate::engine::{shown, Analysis, Finding};
 use crate::pack::Rule;
 
-fn re(cell: &'static OnceLock<Regex>, src: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(src).unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}")))
-}
+use crate::engine::compile::cached as re;
 
 fn reviewed_line() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)^(?:(medically|clinically|fact[- ]checked and|editorially)\s+)?(?:reviewed|verified|fact[- ]checked)\s+by\b\s*:?\s*(.*)$")
+    re(
+        &R,
+        r"(?i)^(?:(medically|clinically|fact[- ]checked and|editorially)\s+)?(?:reviewed|verified|fact[- ]checked)\s+by\b\s*:?\s*(.*)$",
+    )
 }
 
 fn team_only() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)^(?:the\s+|our\s+)?(?:[\w&'’-]+\s+){0,3}(?:team|staff|editors?|editorial( board| staff| team)?|department|board|experts?|professionals)\.?$")
+    re(
+        &R,
+        r"(?i)^(?:the\s+|our\s+)?(?:[\w&'’-]+\s+){0,3}(?:team|staff|editors?|editorial( board| staff| team)?|department|board|experts?|professionals)\.?$",
+    )
 }
 
 /// Credentials: the first group are prescriber/medical credentials.
 fn credential() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"\b(?:(MD|M\.D\.|DO|D\.O\.|PharmD|Pharm\.D\.|NP|PA-C|RN|APRN|FNP(?:-BC)?|DNP|MBBS|FASAM|DABAM)|(PhD|Ph\.D\.|PsyD|LCSW|LMFT|LPC|LPCC|LMHC|CADC|CAADC|LADC|LCADC|MSW|CAP|MAC|NCC|LCDC))\b|\bDr\.?\s")
+    re(
+        &R,
+        r"\b(?:(MD|M\.D\.|DO|D\.O\.|PharmD|Pharm\.D\.|NP|PA-C|RN|APRN|FNP(?:-BC)?|DNP|MBBS|FASAM|DABAM)|(PhD|Ph\.D\.|PsyD|LCSW|LMFT|LPC|LPCC|LMHC|CADC|CAADC|LADC|LCADC|MSW|CAP|MAC|NCC|LCDC))\b|\bDr\.?\s",
+    )
 }
 
 fn person_line() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"^(?:Dr\.?\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}(?:,\s*[A-Za-z.\-]+)*$")
+    re(
+        &R,
+        r"^(?:Dr\.?\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}(?:,\s*[A-Za-z.\-]+)*$",
+    )
 }
 
 /// E004: "Reviewed by" with no person, or a team/brand only.
@@ -37,7 +47,8 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
     let doc = a.doc;
     if let Some(r) = &doc.meta.reviewer {
         if r.value.trim().is_empty() || team_only().is_match(r.value.trim()) {
-            let mut f = Finding::new(idx, r.source_span.clone(), rule.severity).arg("match", format!("reviewer: {}", r.value));
+            let mut f = Finding::new(idx, r.source_span.clone(), rule.severity)
+                .arg("match", format!("reviewer: {}", r.value));
             f.in_source = true;
             out.push(f);
         }
@@ -47,7 +58,9 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
         if text.split_whitespace().count() > 14 {
             continue;
         }
-        let Some(c) = reviewed_line().captures(text) else { continue };
+        let Some(c) = reviewed_line().captures(text) else {
+            continue;
+        };
         let rest = c.get(2).map_or("", |m| m.as_str()).trim();
         let named_next = rest.is_empty()
             && doc.blocks.get(i + 1).is_some_and(|n| {
@@ -86,8 +99,11 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
                 Some(cr) if cr.get(1).is_some() || who.contains("Dr") => medical_reviewer = true,
                 Some(cr) => {
                     let cred = cr.get(2).map_or("", |m| m.as_str()).to_string();
-                    let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text));
-                    f.label = Some(format!("{cred} is not a prescriber credential for a medical review"));
+                    let mut f =
+                        Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text));
+                    f.label = Some(format!(
+                        "{cred} is not a prescriber credential for a medical review"
+                    ));
                     out.push(f);
                     medical_reviewer = true;
                 }
@@ -99,13 +115,17 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
         return;
     }
     if let Some(r) = &doc.meta.reviewer {
-        if credential().captures(&r.value).is_some_and(|c| c.get(1).is_some()) {
+        if credential()
+            .captures(&r.value)
+            .is_some_and(|c| c.get(1).is_some())
+        {
             return;
         }
     }
     if let Some(au) = &doc.meta.author {
         if !au.value.is_empty() && !credential().is_match(&au.value) {
-            let mut f = Finding::new(idx, au.source_span.clone(), rule.severity).arg("match", format!("author: {}", au.value));
+            let mut f = Finding::new(idx, au.source_span.clone(), rule.severity)
+                .arg("match", format!("author: {}", au.value));
             f.in_source = true;
             out.push(f);
             return;
@@ -119,7 +139,9 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
         if let Some(c) = author_line().captures(text) {
             let who = c.get(1).map_or("", |m| m.as_str()).trim();
             if person_line().is_match(who) && !credential().is_match(who) {
-                out.push(Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)));
+                out.push(
+                    Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)),
+                );
                 return;
             }
         }

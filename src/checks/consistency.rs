@@ -11,22 +11,34 @@ use super::disclaimer::indication_name;
 use crate::engine::{shown, Analysis, Finding};
 use crate::pack::{Cue, Rule};
 
-fn re(cell: &'static OnceLock<Regex>, src: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(src).unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}")))
-}
+use crate::engine::compile::cached as re;
 
 fn ceiling() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b")
+    re(
+        &R,
+        r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
+    )
 }
 
 fn toxic() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)\b(\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b")
+    re(
+        &R,
+        r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
+    )
 }
 
+/// Spans affirming and denying one (drug, class) pair.
+type ClassClaims = BTreeMap<(Option<usize>, String), (Vec<Range<usize>>, Vec<Range<usize>>)>;
+/// First "stimulant" and first "depressant" claim per drug.
+type StimDep = BTreeMap<Option<usize>, (Option<Range<usize>>, Option<Range<usize>>)>;
+
 fn number(c: &regex::Captures, groups: &[usize]) -> Option<(f64, Range<usize>)> {
-    groups.iter().find_map(|g| c.get(*g)).and_then(|m| m.as_str().parse().ok().map(|v| (v, m.start()..m.end())))
+    groups
+        .iter()
+        .find_map(|g| c.get(*g))
+        .and_then(|m| m.as_str().parse().ok().map(|v| (v, m.start()..m.end())))
 }
 
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
@@ -43,16 +55,23 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
         .collect();
     for c in ceiling().captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
-        let Some((max, _)) = number(&c, &[1]) else { continue };
+        let Some((max, _)) = number(&c, &[1]) else {
+            continue;
+        };
         let span = whole.start()..whole.end();
         let subject = a.subject(&span);
-        let clash = toxic_doses.iter().find(|(v, s, d)| *v <= max && (d.is_none() || subject.is_none() || *d == subject) && a.doc.sentence_at(s.start) != a.doc.sentence_at(span.start));
+        let clash = toxic_doses.iter().find(|(v, s, d)| {
+            *v <= max
+                && (d.is_none() || subject.is_none() || *d == subject)
+                && a.doc.sentence_at(s.start) != a.doc.sentence_at(span.start)
+        });
         if let Some((v, s, _)) = clash {
             let mut f = Finding::new(idx, span.clone(), rule.severity)
                 .arg("match", shown(a.text(&span)))
                 .arg("other", shown(a.text(s)));
             f.label = Some(format!("a daily ceiling of {max} mg"));
-            f.related.push((s.clone(), format!("but {v} mg is called toxic here")));
+            f.related
+                .push((s.clone(), format!("but {v} mg is called toxic here")));
             out.push(f);
         }
     }
@@ -60,14 +79,17 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
 
 fn class_claim() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)\b(is|are|isn't|aren't|is not|are not)\s+(not\s+)?(?:an?\s+|considered (?:an?\s+)?|classified as (?:an?\s+)?)?(benzodiazepine|opioid|narcotic|stimulant|depressant|barbiturate|muscle relaxant|antidepressant)s?\b")
+    re(
+        &R,
+        r"(?i)\b(is|are|isn't|aren't|is not|are not)\s+(not\s+)?(?:an?\s+|considered (?:an?\s+)?|classified as (?:an?\s+)?)?(benzodiazepine|opioid|narcotic|stimulant|depressant|barbiturate|muscle relaxant|antidepressant)s?\b",
+    )
 }
 
 /// X007: incompatible class labels for one drug ("is a benzodiazepine" / "is not a benzodiazepine").
 pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
     let text = &a.doc.text;
     // (drug, class) -> (affirmed spans, denied spans)
-    let mut claims: BTreeMap<(Option<usize>, String), (Vec<Range<usize>>, Vec<Range<usize>>)> = BTreeMap::new();
+    let mut claims: ClassClaims = BTreeMap::new();
     for c in class_claim().captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let span = whole.start()..whole.end();
@@ -85,13 +107,14 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<
             entry.0.push(span);
         }
     }
-    let mut stim_dep: BTreeMap<Option<usize>, (Option<Range<usize>>, Option<Range<usize>>)> = BTreeMap::new();
+    let mut stim_dep: StimDep = BTreeMap::new();
     for ((drug, class), (yes, no)) in &claims {
         if let (Some(y), Some(n)) = (yes.first(), no.first()) {
             let mut f = Finding::new(idx, n.clone(), rule.severity)
                 .arg("match", shown(a.text(n)))
                 .arg("other", shown(a.text(y)));
-            f.related.push((y.clone(), format!("called a {class} here")));
+            f.related
+                .push((y.clone(), format!("called a {class} here")));
             out.push(f);
         }
         let e = stim_dep.entry(*drug).or_default();
@@ -106,7 +129,8 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<
             let mut f = Finding::new(idx, s.clone(), rule.severity)
                 .arg("match", shown(a.text(s)))
                 .arg("other", shown(a.text(d)));
-            f.related.push((d.clone(), "called a depressant here".into()));
+            f.related
+                .push((d.clone(), "called a depressant here".into()));
             out.push(f);
         }
     }
@@ -115,7 +139,10 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<
 /// X008: an assertion about legal status that contradicts the facts table.
 pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
     let pack = a.pack;
-    let (Some(affirm), Some(deny)) = (pack.lexicon("controlled_affirm"), pack.lexicon("controlled_deny")) else {
+    let (Some(affirm), Some(deny)) = (
+        pack.lexicon("controlled_affirm"),
+        pack.lexicon("controlled_deny"),
+    ) else {
         return;
     };
     let state = pack.lexicon("us_state");
@@ -129,18 +156,25 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Findi
                 continue;
             }
             let sent = a.sentence_span(h.start);
-            if a.text(&sent).trim_end().ends_with('?') || state.is_some_and(|s| a.lexicon_in(&[s], &sent)) {
+            if a.text(&sent).trim_end().ends_with('?')
+                || state.is_some_and(|s| a.lexicon_in(&[s], &sent))
+            {
                 continue;
             }
             let Some(d) = a.subject(h) else { continue };
             let drug = &pack.drugs[d];
-            let Some(facts) = pack.facts.by_drug.get(&drug.id) else { continue };
+            let Some(facts) = pack.facts.by_drug.get(&drug.id) else {
+                continue;
+            };
             let controlled = facts.schedule != "none";
             if controlled == says_controlled {
                 continue;
             }
             let fact = if controlled {
-                format!("{} is a federally controlled substance (Schedule {})", drug.id, facts.schedule)
+                format!(
+                    "{} is a federally controlled substance (Schedule {})",
+                    drug.id, facts.schedule
+                )
             } else {
                 format!("{} is not a federally controlled substance", drug.id)
             };
@@ -148,7 +182,10 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Findi
                 .arg("match", shown(a.text(h)))
                 .arg("drug", drug.id.clone())
                 .arg("fact", fact)
-                .arg("source", format!("{} (as of {})", facts.source, pack.facts.as_of));
+                .arg(
+                    "source",
+                    format!("{} (as of {})", facts.source, pack.facts.as_of),
+                );
             f.label = Some("contradicts the facts table".into());
             out.push(f);
         }
@@ -158,29 +195,51 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Findi
 /// M006: "FDA-approved" for an indication the facts table lists as not approved for that drug.
 pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
     let pack = a.pack;
-    let Some(approved) = pack.lexicon("fda_approval") else { return };
+    let Some(approved) = pack.lexicon("fda_approval") else {
+        return;
+    };
     for h in a.hits.of(approved) {
         let cues = a.cues_of(h);
         if cues.has(Cue::Negated) || cues.has(Cue::Quoted) || cues.has(Cue::Reported) {
             continue;
         }
         let sent = a.sentence_span(h.start);
-        let clause_end = a.text(&(h.end..sent.end)).find([';', ',']).map_or(sent.end, |i| h.end + i);
+        let clause_end = a
+            .text(&(h.end..sent.end))
+            .find([';', ','])
+            .map_or(sent.end, |i| h.end + i);
         let after = h.start..clause_end;
         let drugs = a.drugs_in_sentence(h.start);
-        let drugs = if drugs.is_empty() { a.main_drug.into_iter().collect() } else { drugs };
+        let drugs = if drugs.is_empty() {
+            a.main_drug.into_iter().collect()
+        } else {
+            drugs
+        };
         for d in drugs {
             let drug = &pack.drugs[d];
-            let Some(facts) = pack.facts.by_drug.get(&drug.id) else { continue };
+            let Some(facts) = pack.facts.by_drug.get(&drug.id) else {
+                continue;
+            };
             let wrong = facts.not_approved_for.iter().find(|ind| {
-                pack.lexicon(&format!("indication_{ind}")).is_some_and(|m| a.lexicon_in(&[m], &after))
+                pack.lexicon(&format!("indication_{ind}"))
+                    .is_some_and(|m| a.lexicon_in(&[m], &after))
             });
             if let Some(ind) = wrong {
                 let mut f = Finding::new(idx, h.clone(), rule.severity)
                     .arg("match", shown(a.text(&(h.start..clause_end))))
                     .arg("drug", drug.id.clone())
-                    .arg("fact", format!("{} is not FDA-approved for {}", drug.id, indication_name(ind)))
-                    .arg("source", format!("{} (as of {})", facts.source, pack.facts.as_of));
+                    .arg(
+                        "fact",
+                        format!(
+                            "{} is not FDA-approved for {}",
+                            drug.id,
+                            indication_name(ind)
+                        ),
+                    )
+                    .arg(
+                        "source",
+                        format!("{} (as of {})", facts.source, pack.facts.as_of),
+                    );
                 f.label = Some("contradicts the facts table".into());
                 out.push(f);
                 break;

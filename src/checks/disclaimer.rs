@@ -7,23 +7,30 @@ use regex::Regex;
 use crate::engine::{shown, Analysis, Finding};
 use crate::pack::{Cue, Rule};
 
-fn re(cell: &'static OnceLock<Regex>, src: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(src).unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}")))
-}
+use crate::engine::compile::cached as re;
 
 fn disclaimer_marker() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)\b(?:medical\s+)?disclaimer\b|informational purposes only|educational purposes only|not (?:intended (?:as|to be) )?(?:a substitute for|a replacement for|intended to replace) (?:professional )?medical|(?:does|is) not (?:constitute|replace|provide|intended as) (?:professional )?medical advice|not medical advice")
+    re(
+        &R,
+        r"(?i)\b(?:medical\s+)?disclaimer\b|informational purposes only|educational purposes only|not (?:intended (?:as|to be) )?(?:a substitute for|a replacement for|intended to replace) (?:professional )?medical|(?:does|is) not (?:constitute|replace|provide|intended as) (?:professional )?medical advice|not medical advice",
+    )
 }
 
 fn not_advice() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)not (?:be )?(?:intended (?:as|to be|to replace) )?(?:a substitute|a replacement|medical advice|professional (?:medical )?advice)|(?:does|do|is|are) not (?:constitute|replace|provide|intended as|offer) (?:professional |personal )?(?:medical )?advice|not (?:be )?(?:used|relied on) (?:in place of|as a substitute)|informational purposes only|educational purposes only|not medical advice")
+    re(
+        &R,
+        r"(?i)not (?:be )?(?:intended (?:as|to be|to replace) )?(?:a substitute|a replacement|medical advice|professional (?:medical )?advice)|(?:does|do|is|are) not (?:constitute|replace|provide|intended as|offer) (?:professional |personal )?(?:medical )?advice|not (?:be )?(?:used|relied on) (?:in place of|as a substitute)|informational purposes only|educational purposes only|not medical advice",
+    )
 }
 
 fn consult() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)\bconsult\b|seek (?:the )?(?:advice|guidance)|advice of (?:your|a) (?:physician|doctor|health)|(?:talk|speak) (?:to|with) (?:your|a) (?:doctor|physician|health ?care|medical|qualified)|qualified (?:health ?care |medical )?(?:provider|professional|clinician)|call (?:your doctor|911)")
+    re(
+        &R,
+        r"(?i)\bconsult\b|seek (?:the )?(?:advice|guidance)|advice of (?:your|a) (?:physician|doctor|health)|(?:talk|speak) (?:to|with) (?:your|a) (?:doctor|physician|health ?care|medical|qualified)|qualified (?:health ?care |medical )?(?:provider|professional|clinician)|call (?:your doctor|911)",
+    )
 }
 
 /// D002: a disclaimer that lacks its "not medical advice" or its "consult a professional" part.
@@ -39,7 +46,9 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Ve
             continue;
         }
         let next = doc.blocks.get(i + 1).map_or("", |n| doc.slice(&n.span));
-        let prev = i.checked_sub(1).map_or("", |p| doc.slice(&doc.blocks[p].span));
+        let prev = i
+            .checked_sub(1)
+            .map_or("", |p| doc.slice(&doc.blocks[p].span));
         let joined = format!("{prev} {text} {next}");
         let has_not_advice = not_advice().is_match(&joined);
         let has_consult = consult().is_match(&joined);
@@ -51,7 +60,9 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Ve
             } else {
                 "both of its essential parts"
             };
-            let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)).arg("text", missing);
+            let mut f = Finding::new(idx, b.span.clone(), rule.severity)
+                .arg("match", shown(text))
+                .arg("text", missing);
             f.label = Some(format!("this disclaimer lacks {missing}"));
             out.push(f);
         }
@@ -64,23 +75,31 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Ve
 pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
     let pack = a.pack;
     let whole = 0..a.doc.text.len();
-    if pack.lexicon("off_label_disclosure").is_some_and(|m| a.lexicon_in(&[m], &whole)) {
+    if pack
+        .lexicon("off_label_disclosure")
+        .is_some_and(|m| a.lexicon_in(&[m], &whole))
+    {
         return;
     }
-    let Some(treat) = pack.lexicon("treatment_use") else { return };
+    let Some(treat) = pack.lexicon("treatment_use") else {
+        return;
+    };
     let mut done = Vec::new();
     for (span, d) in &a.drug_mentions {
         if done.contains(d) {
             continue;
         }
         let drug = &pack.drugs[*d];
-        let Some(facts) = pack.facts.by_drug.get(&drug.id) else { continue };
+        let Some(facts) = pack.facts.by_drug.get(&drug.id) else {
+            continue;
+        };
         let sent = a.sentence_span(span.start);
         if !a.lexicon_in(&[treat], &sent) || a.sentence_cited(&sent) {
             continue;
         }
         let unapproved = facts.not_approved_for.iter().find(|ind| {
-            pack.lexicon(&format!("indication_{ind}")).is_some_and(|m| a.lexicon_in(&[m], &sent))
+            pack.lexicon(&format!("indication_{ind}"))
+                .is_some_and(|m| a.lexicon_in(&[m], &sent))
         });
         let Some(ind) = unapproved else { continue };
         if a.cues_of(span).has(Cue::Negated) {
@@ -91,8 +110,15 @@ pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: 
             .arg("match", shown(a.text(span)))
             .arg("drug", drug.id.clone())
             .arg("fact", indication_name(ind))
-            .arg("source", format!("{} (as of {})", facts.source, pack.facts.as_of));
-        f.label = Some(format!("{} is not FDA-approved for {}", drug.id, indication_name(ind)));
+            .arg(
+                "source",
+                format!("{} (as of {})", facts.source, pack.facts.as_of),
+            );
+        f.label = Some(format!(
+            "{} is not FDA-approved for {}",
+            drug.id,
+            indication_name(ind)
+        ));
         out.push(f);
     }
 }

@@ -16,13 +16,19 @@ pub fn empty_list_lead_in(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
         }
         let next = doc.blocks.get(i + 1);
         let listed = next.is_some_and(|n| match n.kind {
-            BlockKind::ListItem | BlockKind::TableCell | BlockKind::Heading | BlockKind::Quote => true,
+            BlockKind::ListItem | BlockKind::TableCell | BlockKind::Heading | BlockKind::Quote => {
+                true
+            }
             BlockKind::Paragraph => short_item_run(a, i + 1),
         });
         if listed {
             continue;
         }
-        let lead_in = b.sentences.clone().last().map_or(b.span.clone(), |s| doc.sentences[s].span.clone());
+        let lead_in = b
+            .sentences
+            .clone()
+            .last()
+            .map_or(b.span.clone(), |s| doc.sentences[s].span.clone());
         let shown = crate::engine::shown(doc.slice(&lead_in));
         let mut f = Finding::new(idx, lead_in, rule.severity).arg("match", shown);
         f.label = Some(match next {
@@ -55,7 +61,10 @@ pub fn dangling_citation_marker(a: &Analysis, idx: usize, rule: &Rule, out: &mut
 }
 
 fn normalized(text: &str) -> String {
-    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// E003: a block repeated verbatim (normalized), at least `min_words` long.
@@ -91,13 +100,19 @@ pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Fin
         let text = a.doc.slice(&b.span);
         let words = text.split_whitespace().count();
         if (2..=8).contains(&words) {
-            groups.entry(normalized(text.trim_end_matches(['?', '.', '!']))).or_default().push(i);
+            groups
+                .entry(normalized(text.trim_end_matches(['?', '.', '!'])))
+                .or_default()
+                .push(i);
         }
     }
     let mut keys: Vec<_> = groups.into_iter().filter(|(_, v)| v.len() >= min).collect();
     keys.sort_by_key(|(_, v)| v[0]);
     for (_, blocks) in keys {
-        let spans: Vec<_> = blocks.iter().map(|i| a.doc.blocks[*i].span.clone()).collect();
+        let spans: Vec<_> = blocks
+            .iter()
+            .map(|i| a.doc.blocks[*i].span.clone())
+            .collect();
         let text = a.doc.slice(&spans[0]).to_string();
         let mut f = Finding::new(idx, spans[1].clone(), rule.severity)
             .arg("match", text)
@@ -105,7 +120,8 @@ pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Fin
         for s in spans.iter().skip(2) {
             f.related.push((s.clone(), "repeated again".into()));
         }
-        f.related.push((spans[0].clone(), "first occurrence".into()));
+        f.related
+            .push((spans[0].clone(), "first occurrence".into()));
         out.push(f);
     }
 }

@@ -26,7 +26,9 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(args: Args) -> ExitCode {
     let code = match args.command {
         Command::Check(c) => check(c),
-        Command::Rules(r) => with_pack(&[], |pack| emit(explain::rules_table(pack, r.json).as_bytes())),
+        Command::Rules(r) => with_pack(&[], |pack| {
+            emit(explain::rules_table(pack, r.json).as_bytes())
+        }),
         Command::Explain(e) => with_pack(&[], |pack| match explain::explain(pack, &e.rule) {
             Some(text) => emit(text.as_bytes()),
             None => {
@@ -63,11 +65,16 @@ fn with_pack(extra: &[PathBuf], f: impl FnOnce(&Pack) -> u8) -> u8 {
 
 /// The embedded pack plus the rule files under `extra`.
 pub fn load_pack(extra: &[PathBuf]) -> crate::Result<Pack> {
-    let mut files: Vec<(String, String)> =
-        Pack::embedded_files().iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    let mut files: Vec<(String, String)> = Pack::embedded_files()
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
     for root in extra {
         for path in toml_files(root)? {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                path: path.clone(),
+                source: e,
+            })?;
             files.push((path.display().to_string(), text));
         }
     }
@@ -75,13 +82,18 @@ pub fn load_pack(extra: &[PathBuf]) -> crate::Result<Pack> {
 }
 
 fn toml_files(root: &Path) -> crate::Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(root).map_err(|e| Error::Io { path: root.to_path_buf(), source: e })?;
+    let meta = std::fs::metadata(root).map_err(|e| Error::Io {
+        path: root.to_path_buf(),
+        source: e,
+    })?;
     if meta.is_file() {
         return Ok(vec![root.to_path_buf()]);
     }
     let mut out = Vec::new();
     for entry in ignore::WalkBuilder::new(root).build().flatten() {
-        if entry.path().extension().is_some_and(|e| e == "toml") && entry.file_type().is_some_and(|t| t.is_file()) {
+        if entry.path().extension().is_some_and(|e| e == "toml")
+            && entry.file_type().is_some_and(|t| t.is_file())
+        {
             out.push(entry.path().to_path_buf());
         }
     }
@@ -121,9 +133,19 @@ fn check(args: CheckArgs) -> u8 {
         (select.is_empty() || select.iter().any(|s| selects(s, &r.code, &r.name)))
             && !ignore.iter().any(|s| selects(s, &r.code, &r.name))
     });
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let (inputs, errors) = discover(&paths, args.stdin_filename.as_deref());
-    let mut report = lint_inputs(&engine, &inputs, RunOptions { cross_file: !args.no_cross_file });
+    let mut report = lint_inputs(
+        &engine,
+        &inputs,
+        RunOptions {
+            cross_file: !args.no_cross_file,
+        },
+    );
     report.errors = errors;
     let written = match args.format {
         OutputFormat::Json => emit(crate::output::json(&report).as_bytes()),
@@ -132,9 +154,15 @@ fn check(args: CheckArgs) -> u8 {
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
             };
-            let mut buf = if color { Buffer::ansi() } else { Buffer::no_color() };
+            let mut buf = if color {
+                Buffer::ansi()
+            } else {
+                Buffer::no_color()
+            };
             match crate::output::human(&report, &mut buf) {
                 Ok(()) => emit(buf.as_slice()),
                 Err(e) => {

@@ -22,7 +22,8 @@ pub(super) fn parse(source: &str) -> Document {
             Event::Start(tag) => match tag {
                 Tag::Heading { .. } => b.start(BlockKind::Heading),
                 Tag::Paragraph => {
-                    let in_fresh_item = b.open_kind() == Some(BlockKind::ListItem) && b.open_is_empty();
+                    let in_fresh_item =
+                        b.open_kind() == Some(BlockKind::ListItem) && b.open_is_empty();
                     if !in_fresh_item {
                         b.start(if quote > 0 {
                             BlockKind::Quote
@@ -58,7 +59,9 @@ pub(super) fn parse(source: &str) -> Document {
                     b.end();
                 }
                 TagEnd::BlockQuote(_) => quote = quote.saturating_sub(1),
-                TagEnd::CodeBlock | TagEnd::Image | TagEnd::HtmlBlock => skip = skip.saturating_sub(1),
+                TagEnd::CodeBlock | TagEnd::Image | TagEnd::HtmlBlock => {
+                    skip = skip.saturating_sub(1)
+                }
                 TagEnd::MetadataBlock(_) => {
                     skip = skip.saturating_sub(1);
                     in_metadata = false;
@@ -98,18 +101,26 @@ fn push_text(b: &mut Builder, source: &str, range: std::ops::Range<usize>, text:
 /// Reads `key: value` lines of YAML front matter (flat keys only, which is all the rules need).
 fn read_front_matter(b: &mut Builder, source: &str, start: usize, text: &str) {
     // pulldown gives the block's text; find it in the source to recover exact offsets.
-    let base = source.get(start..).and_then(|s| s.find(text)).map_or(start, |i| start + i);
+    let base = source
+        .get(start..)
+        .and_then(|s| s.find(text))
+        .map_or(start, |i| start + i);
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let line_start = pos;
         pos += line.len();
-        let Some((key, value)) = line.split_once(':') else { continue };
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
         let key = key.trim().to_ascii_lowercase();
         let value_raw = value.trim_end_matches(['\n', '\r']);
         let lead = value_raw.len() - value_raw.trim_start().len();
         let v = value_raw.trim().trim_matches(['"', '\'']);
         let v_off = base + line_start + key_len(line) + 1 + lead;
-        let field = MetaField { value: v.to_string(), source_span: v_off..v_off + value_raw.trim().len() };
+        let field = MetaField {
+            value: v.to_string(),
+            source_span: v_off..v_off + value_raw.trim().len(),
+        };
         match key.as_str() {
             "author" | "written_by" => b.meta.author = Some(field),
             "reviewed_by" | "reviewer" | "medically_reviewed_by" | "reviewedby" => {
@@ -133,13 +144,25 @@ mod tests {
         let src = "---\nauthor: Jane Roe\nreviewed_by: \"Dr. A, MD\"\n---\n# Title\n\nSome **bold** text.\n\n- one\n- two\n\n```\ncode here\n```\n";
         let d = parse(src);
         let kinds: Vec<_> = d.blocks.iter().map(|b| b.kind).collect();
-        assert_eq!(kinds, vec![BlockKind::Heading, BlockKind::Paragraph, BlockKind::ListItem, BlockKind::ListItem]);
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Heading,
+                BlockKind::Paragraph,
+                BlockKind::ListItem,
+                BlockKind::ListItem
+            ]
+        );
         assert_eq!(d.slice(&d.blocks[1].span), "Some bold text.");
         let bold = d.text.find("bold").unwrap_or(0);
         assert_eq!(&src[d.source_span(&(bold..bold + 4))], "bold");
         let author = d.meta.author.as_ref().map(|f| f.value.clone());
         assert_eq!(author.as_deref(), Some("Jane Roe"));
-        let reviewer = d.meta.reviewer.as_ref().map(|f| &src[f.source_span.clone()]);
+        let reviewer = d
+            .meta
+            .reviewer
+            .as_ref()
+            .map(|f| &src[f.source_span.clone()]);
         assert_eq!(reviewer, Some("\"Dr. A, MD\""));
         assert!(!d.text.contains("code here"));
     }

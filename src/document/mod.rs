@@ -181,7 +181,8 @@ impl Builder {
         if self.open.is_none() {
             self.start(BlockKind::Paragraph);
         }
-        self.map.push(self.text.len(), src_start, text.len(), text.len());
+        self.map
+            .push(self.text.len(), src_start, text.len(), text.len());
         self.text.push_str(text);
     }
 
@@ -190,7 +191,8 @@ impl Builder {
         if self.open.is_none() {
             self.start(BlockKind::Paragraph);
         }
-        self.map.push(self.text.len(), src.start, text.len(), src.len());
+        self.map
+            .push(self.text.len(), src.start, text.len(), src.len());
         self.text.push_str(text);
     }
 
@@ -206,7 +208,8 @@ impl Builder {
                     self.text.pop();
                 }
             } else {
-                self.blocks.push((kind, start + lead..self.text.len() - trail));
+                self.blocks
+                    .push((kind, start + lead..self.text.len() - trail));
             }
         }
     }
@@ -223,9 +226,17 @@ impl Builder {
             }
             let first = sentences.len();
             for s in crate::segment::sentences(&self.text[span.clone()]) {
-                sentences.push(Sentence { span: span.start + s.start..span.start + s.end, block: i });
+                sentences.push(Sentence {
+                    span: span.start + s.start..span.start + s.end,
+                    block: i,
+                });
             }
-            blocks.push(Block { kind, span, section, sentences: first..sentences.len() });
+            blocks.push(Block {
+                kind,
+                span,
+                section,
+                sentences: first..sentences.len(),
+            });
         }
         self.links.sort_by_key(|r| r.start);
         Document {

@@ -26,7 +26,11 @@ pub(super) fn parse(source: &str) -> Document {
                 b.replaced(" ", src - 1..src);
             }
             _ => {
-                b.start(if item { BlockKind::ListItem } else { BlockKind::Paragraph });
+                b.start(if item {
+                    BlockKind::ListItem
+                } else {
+                    BlockKind::Paragraph
+                });
             }
         }
         b.verbatim(trimmed, src);
@@ -89,7 +93,10 @@ mod tests {
 
     fn kinds(src: &str) -> Vec<(BlockKind, String)> {
         let d = parse(src);
-        d.blocks.iter().map(|b| (b.kind, d.slice(&b.span).to_string())).collect()
+        d.blocks
+            .iter()
+            .map(|b| (b.kind, d.slice(&b.span).to_string()))
+            .collect()
     }
 
     #[test]
@@ -102,7 +109,13 @@ mod tests {
     #[test]
     fn wrapped_lines_join() {
         let k = kinds("This is a long line that\ncontinues here.\n\n  • item one\n  • item two\n");
-        assert_eq!(k[0], (BlockKind::Paragraph, "This is a long line that continues here.".into()));
+        assert_eq!(
+            k[0],
+            (
+                BlockKind::Paragraph,
+                "This is a long line that continues here.".into()
+            )
+        );
         assert_eq!(k[1].0, BlockKind::ListItem);
         assert_eq!(k.len(), 3);
     }

@@ -2,6 +2,7 @@
 //! ONE RegexSet pre-filter (all patterns), built once per process.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -26,10 +27,32 @@ pub struct Scanner {
     ac: Option<AhoCorasick>,
     phrases: Vec<PhraseInfo>,
     set: RegexSet,
-    regexes: Vec<(Regex, MatcherId)>,
-    /// Per regex: whether it has a capture group named `m`.
-    focused: Vec<bool>,
+    regexes: Vec<LazyRegex>,
     matcher_count: usize,
+}
+
+/// A pattern compiled on first use; `focused` when it has a group named `m`.
+#[derive(Debug)]
+struct LazyRegex {
+    src: String,
+    owner: MatcherId,
+    re: OnceLock<Option<(Regex, bool)>>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> Option<&(Regex, bool)> {
+        self.re
+            .get_or_init(|| {
+                // Already compiled once as part of the set, so this cannot fail in practice.
+                let re = RegexBuilder::new(&self.src)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .ok()?;
+                let focused = re.capture_names().any(|n| n == Some("m"));
+                Some((re, focused))
+            })
+            .as_ref()
+    }
 }
 
 /// Hits per matcher, each list sorted by start.
@@ -46,7 +69,10 @@ impl Hits {
 
     /// Hits of several matchers merged, sorted by start, overlapping ones reduced to the longest.
     pub fn union(&self, ms: &[MatcherId]) -> Vec<Range<usize>> {
-        let mut all: Vec<Range<usize>> = ms.iter().flat_map(|m| self.of(*m).iter().cloned()).collect();
+        let mut all: Vec<Range<usize>> = ms
+            .iter()
+            .flat_map(|m| self.of(*m).iter().cloned())
+            .collect();
         all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let mut out: Vec<Range<usize>> = Vec::with_capacity(all.len());
         for h in all {
@@ -72,7 +98,10 @@ impl Hits {
         ms.iter().any(|m| {
             let hs = self.of(*m);
             let i = hs.partition_point(|h| h.end <= span.start);
-            hs[i..].iter().take_while(|h| h.start < span.end).any(|h| h.end > span.start)
+            hs[i..]
+                .iter()
+                .take_while(|h| h.start < span.end)
+                .any(|h| h.end > span.start)
         })
     }
 }
@@ -80,14 +109,96 @@ impl Hits {
 /// The first hit lying within `range` in a start-sorted list.
 pub fn first_in<'a>(hits: &'a [Range<usize>], range: &Range<usize>) -> Option<&'a Range<usize>> {
     let i = hits.partition_point(|h| h.start < range.start);
-    hits[i..].iter().take_while(|h| h.start < range.end).find(|h| h.end <= range.end)
+    hits[i..]
+        .iter()
+        .take_while(|h| h.start < range.end)
+        .find(|h| h.end <= range.end)
 }
 
 /// All hits lying within `range` in a start-sorted list.
-pub fn all_in<'a>(hits: &'a [Range<usize>], range: &Range<usize>) -> impl Iterator<Item = &'a Range<usize>> {
+pub fn all_in<'a>(
+    hits: &'a [Range<usize>],
+    range: &Range<usize>,
+) -> impl Iterator<Item = &'a Range<usize>> {
     let i = hits.partition_point(|h| h.start < range.start);
     let end = range.end;
-    hits[i..].iter().take_while(move |h| h.start < end).filter(move |h| h.end <= end)
+    hits[i..]
+        .iter()
+        .take_while(move |h| h.start < end)
+        .filter(move |h| h.end <= end)
+}
+
+/// Rewrites `\b`, `\B` and `\w`/`\W` to their ASCII forms. Unicode word boundaries force the
+/// regex engine off its lazy DFA on any non-ASCII text (’ and — are everywhere in web copy);
+/// ASCII ones keep every search on the fast path. Documented in docs/writing-rules.md.
+pub fn ascii_words(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                Some('B') if class_depth == 0 => out.push_str("(?-u:\\B)"),
+                Some('w') if class_depth == 0 => out.push_str("[0-9A-Za-z_]"),
+                Some('w') => out.push_str("0-9A-Za-z_"),
+                Some('W') if class_depth == 0 => out.push_str("[^0-9A-Za-z_]"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // A `]` or `^]` right after the opening bracket is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Wraps a pattern case-insensitively. ASCII case folding (`(?i-u:)`) keeps the automaton small;
+/// patterns that need Unicode (`\p{Lu}`, `.`, negated classes) keep Unicode folding.
+fn case_insensitive(p: &str) -> String {
+    let ascii = format!("(?i-u:{p})");
+    let valid = regex_syntax::ParserBuilder::new()
+        .utf8(true)
+        .build()
+        .parse(&ascii)
+        .is_ok();
+    if valid {
+        ascii
+    } else {
+        format!("(?i:{p})")
+    }
+}
+
+/// A builtin check's regex, compiled once per process on the fast path (see [`ascii_words`]).
+pub fn cached(cell: &'static OnceLock<Regex>, src: &str) -> &'static Regex {
+    cell.get_or_init(|| fast_regex(src))
+}
+
+/// Compiles a builtin check's regex on the fast path (see [`ascii_words`]).
+pub fn fast_regex(src: &str) -> Regex {
+    RegexBuilder::new(&ascii_words(src))
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}"))
 }
 
 fn is_word_byte_char(c: char) -> bool {
@@ -123,7 +234,7 @@ impl Scanner {
                 }
             }
             for p in &def.patterns {
-                regex_src.push(format!("(?i:{p})"));
+                regex_src.push(case_insensitive(&ascii_words(p)));
                 owners.push(id);
             }
         }
@@ -135,23 +246,34 @@ impl Scanner {
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&patterns)
-                    .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
+                    .map_err(|e| {
+                        crate::Error::Pack(format!("cannot build phrase automaton: {e}"))
+                    })?,
             )
         };
         let set = RegexSetBuilder::new(&regex_src)
             .size_limit(REGEX_SIZE_LIMIT * 8)
+            .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| crate::Error::Pack(format!("cannot build regex set: {e}")))?;
-        let mut regexes = Vec::with_capacity(regex_src.len());
-        for (src, owner) in regex_src.iter().zip(owners) {
-            let re = RegexBuilder::new(src)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-                .map_err(|e| crate::Error::Pack(format!("cannot compile regex {src}: {e}")))?;
-            regexes.push((re, owner));
-        }
-        let focused = regexes.iter().map(|(re, _)| re.capture_names().any(|n| n == Some("m"))).collect();
-        Ok(Scanner { ac, phrases, set, regexes, focused, matcher_count: pack.matchers.len() })
+        // Individual regexes are compiled on first need: only those the set reports as matching
+        // some document are ever built.
+        let regexes = regex_src
+            .into_iter()
+            .zip(owners)
+            .map(|(src, owner)| LazyRegex {
+                src,
+                owner,
+                re: OnceLock::new(),
+            })
+            .collect();
+        Ok(Scanner {
+            ac,
+            phrases,
+            set,
+            regexes,
+            matcher_count: pack.matchers.len(),
+        })
     }
 
     /// Number of literal phrases in the automaton (including apostrophe variants).
@@ -164,24 +286,64 @@ impl Scanner {
         self.regexes.len()
     }
 
+    /// Times the three parts of a scan (diagnostics for the bench).
+    pub fn profile(
+        &self,
+        text: &str,
+    ) -> (
+        std::time::Duration,
+        std::time::Duration,
+        std::time::Duration,
+    ) {
+        let t = std::time::Instant::now();
+        if let Some(ac) = &self.ac {
+            let _ = ac.find_overlapping_iter(text).count();
+        }
+        let ac_time = t.elapsed();
+        let t = std::time::Instant::now();
+        let set: Vec<usize> = self.set.matches(text).iter().collect();
+        let set_time = t.elapsed();
+        let t = std::time::Instant::now();
+        for i in set {
+            if let Some((re, _)) = self.regexes[i].get() {
+                let _ = re.find_iter(text).count();
+            }
+        }
+        (ac_time, set_time, t.elapsed())
+    }
+
     /// Scans `text` once and returns hits per matcher.
     pub fn scan(&self, text: &str) -> Hits {
         let mut by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count];
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let info = self.phrases[m.pattern().as_usize()];
-                if info.bound_start && text[..m.start()].chars().next_back().is_some_and(is_word_byte_char) {
+                if info.bound_start
+                    && text[..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(is_word_byte_char)
+                {
                     continue;
                 }
-                if info.bound_end && text[m.end()..].chars().next().is_some_and(is_word_byte_char) {
+                if info.bound_end
+                    && text[m.end()..]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word_byte_char)
+                {
                     continue;
                 }
                 by_matcher[info.matcher].push(m.start()..m.end());
             }
         }
         for i in self.set.matches(text).iter() {
-            let (re, owner) = &self.regexes[i];
-            if self.focused[i] {
+            let lazy = &self.regexes[i];
+            let owner = &lazy.owner;
+            let Some((re, focused)) = lazy.get() else {
+                continue;
+            };
+            if *focused {
                 // A group named `m` marks the reported part of a wider match.
                 for c in re.captures_iter(text) {
                     if let Some(m) = c.name("m").filter(|m| !m.is_empty()) {

@@ -15,7 +15,12 @@ impl Analysis<'_> {
     /// The start of the clause containing `offset` within sentence `sent`.
     fn clause_start(&self, sent: &Range<usize>, offset: usize) -> usize {
         let mut start = sent.start;
-        for b in self.cues.clause_break.iter().flat_map(|m| all_in(self.hits.of(*m), &(sent.start..offset))) {
+        for b in self
+            .cues
+            .clause_break
+            .iter()
+            .flat_map(|m| all_in(self.hits.of(*m), &(sent.start..offset)))
+        {
             start = start.max(b.end);
         }
         let before = self.text(&(sent.start..offset));
@@ -57,15 +62,21 @@ impl Analysis<'_> {
 
     fn negation_before(&self, from: usize, to: usize, window: usize) -> bool {
         let region = from..to;
-        self.cues.negation.iter().flat_map(|m| all_in(self.hits.of(*m), &region)).any(|n| {
-            // A comma ends the scope of a verb-like negation ("To avoid withdrawal, taper off"),
-            // but a negated subject spans an apposition ("No medication, including X, is safe").
-            let subject_negation =
-                matches!(self.text(n).to_lowercase().as_str(), "no" | "none" | "neither" | "nobody" | "nothing");
-            (subject_negation || !self.text(&(n.end..to)).contains(','))
-                && self.words_between(n.end, to) <= window
-                && !self.hits.any_overlapping(&self.cues.pseudo_negation, n)
-        })
+        self.cues
+            .negation
+            .iter()
+            .flat_map(|m| all_in(self.hits.of(*m), &region))
+            .any(|n| {
+                // A comma ends the scope of a verb-like negation ("To avoid withdrawal, taper off"),
+                // but a negated subject spans an apposition ("No medication, including X, is safe").
+                let subject_negation = matches!(
+                    self.text(n).to_lowercase().as_str(),
+                    "no" | "none" | "neither" | "nobody" | "nothing"
+                );
+                (subject_negation || !self.text(&(n.end..to)).contains(','))
+                    && self.words_between(n.end, to) <= window
+                    && !self.hits.any_overlapping(&self.cues.pseudo_negation, n)
+            })
     }
 
     fn any_in(&self, ms: &[MatcherId], range: &Range<usize>, except: &Range<usize>) -> bool {
@@ -76,24 +87,35 @@ impl Analysis<'_> {
 
     /// Whether a sentence range names medical supervision that is not itself negated.
     fn supervision_in(&self, range: &Range<usize>) -> bool {
-        self.cues.supervision.iter().flat_map(|m| all_in(self.hits.of(*m), range)).any(|s| {
-            let sent = self.sentence_span(s.start);
-            let from = self.clause_start(&sent, s.start);
-            !self.negation_before(from, s.start, 2)
-        })
+        self.cues
+            .supervision
+            .iter()
+            .flat_map(|m| all_in(self.hits.of(*m), range))
+            .any(|s| {
+                let sent = self.sentence_span(s.start);
+                let from = self.clause_start(&sent, s.start);
+                !self.negation_before(from, s.start, 2)
+            })
     }
 
     /// Whether a sentence is backed by a citation marker, a link or a named source.
     pub fn sentence_cited(&self, sent: &Range<usize>) -> bool {
         self.markers_in(sent).next().is_some()
-            || self.doc.links.iter().any(|l| l.start < sent.end && l.end > sent.start)
+            || self
+                .doc
+                .links
+                .iter()
+                .any(|l| l.start < sent.end && l.end > sent.start)
             || self.lexicon_in(&self.cues.source, sent)
     }
 
     fn quoted(&self, sent: &Range<usize>, span: &Range<usize>) -> bool {
         let before = self.text(&(sent.start..span.start));
         let after = self.text(&(span.end..sent.end));
-        let curly = before.rfind('“').is_some_and(|i| !before[i..].contains('”')) && after.contains('”');
+        let curly = before
+            .rfind('“')
+            .is_some_and(|i| !before[i..].contains('”'))
+            && after.contains('”');
         let straight = before.matches('"').count() % 2 == 1 && after.contains('"');
         curly || straight
     }
@@ -101,7 +123,9 @@ impl Analysis<'_> {
     /// All cues of a match.
     pub fn cues_of(&self, span: &Range<usize>) -> CueSet {
         let mut set = CueSet::default();
-        let (Some(si), prev, next) = self.neighbours(span.start) else { return set };
+        let (Some(si), prev, next) = self.neighbours(span.start) else {
+            return set;
+        };
         let sent = self.doc.sentences[si].span.clone();
         let c_start = self.clause_start(&sent, span.start);
         let c_end = self.clause_end(&sent, span.end).max(span.end);
@@ -115,13 +139,15 @@ impl Analysis<'_> {
             set.insert(Cue::Conditional);
         }
         let prev_span = prev.map(|p| self.doc.sentences[p].span.clone());
-        if self.supervision_in(&sent) || prev_span.as_ref().is_some_and(|p| self.supervision_in(p)) {
+        if self.supervision_in(&sent) || prev_span.as_ref().is_some_and(|p| self.supervision_in(p))
+        {
             set.insert(Cue::Supervised);
         }
         let next_cited = next.is_some_and(|n| {
             let ns = &self.doc.sentences[n].span;
             // Only a bare marker sentence or a sentence that opens with a source continues a claim.
-            self.markers_in(ns).next().is_some() && self.text(ns).len() < 12 || self.lexicon_in(&self.cues.source, ns)
+            self.markers_in(ns).next().is_some() && self.text(ns).len() < 12
+                || self.lexicon_in(&self.cues.source, ns)
         });
         if self.sentence_cited(&sent) || next_cited {
             set.insert(Cue::Cited);

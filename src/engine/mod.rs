@@ -39,7 +39,16 @@ pub struct Finding {
 impl Finding {
     /// A finding with no arguments.
     pub fn new(rule: usize, span: Range<usize>, severity: Severity) -> Finding {
-        Finding { rule, span, severity, args: Vec::new(), related: Vec::new(), fix: Vec::new(), label: None, in_source: false }
+        Finding {
+            rule,
+            span,
+            severity,
+            args: Vec::new(),
+            related: Vec::new(),
+            fix: Vec::new(),
+            label: None,
+            in_source: false,
+        }
     }
 
     /// Adds a message argument.
@@ -86,7 +95,9 @@ impl CueLexicons {
     fn from_pack(pack: &Pack) -> crate::Result<CueLexicons> {
         let get = |name: &str| -> crate::Result<Vec<MatcherId>> {
             pack.lexicon(name).map(|id| vec![id]).ok_or_else(|| {
-                crate::Error::Pack(format!("the cue layer needs a lexicon named `{name}` (rules/lexicons/)"))
+                crate::Error::Pack(format!(
+                    "the cue layer needs a lexicon named `{name}` (rules/lexicons/)"
+                ))
             })
         };
         Ok(CueLexicons {
@@ -131,7 +142,12 @@ impl Engine {
         let scanner = Scanner::new(&pack)?;
         let cues = CueLexicons::from_pack(&pack)?;
         let enabled = vec![true; pack.rules.len()];
-        Ok(Engine { pack, scanner, cues, enabled })
+        Ok(Engine {
+            pack,
+            scanner,
+            cues,
+            enabled,
+        })
     }
 
     /// The pack.

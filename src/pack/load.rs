@@ -6,11 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
 use super::schema::{self, FactsFile, LexiconFile, RuleFile};
-use super::{ConflictSpec, Cue, CueSet, Drug, Gate, Kind, MatcherDef, MatcherId, Pack, Rule, Satisfier, Scope, Severity};
+use super::{
+    ConflictSpec, Cue, CueSet, Drug, Gate, Kind, MatcherDef, MatcherId, Pack, Rule, Satisfier,
+    Scope, Severity,
+};
 use crate::Error;
 
 const FAMILIES: &str = "DCSXMLE";
-const PLACEHOLDERS: &[&str] = &["match", "drug", "other", "line", "n", "count", "text", "topic", "fact", "source"];
+const PLACEHOLDERS: &[&str] = &[
+    "match", "drug", "other", "line", "n", "count", "text", "topic", "fact", "source",
+];
 
 struct Ctx<'a> {
     file: &'a str,
@@ -39,10 +44,16 @@ pub(super) fn load(mut files: Vec<(String, String)>) -> crate::Result<Pack> {
     for (path, text) in files.iter().filter(|(p, _)| !is_lexicon(p) && !is_facts(p)) {
         let rule = load_rule(&mut pack, path, text)?;
         if !codes.insert(rule.code.clone()) {
-            return Err(Error::Pack(format!("{path}: duplicate rule code {}", rule.code)));
+            return Err(Error::Pack(format!(
+                "{path}: duplicate rule code {}",
+                rule.code
+            )));
         }
         if !names.insert(rule.name.clone()) {
-            return Err(Error::Pack(format!("{path}: duplicate rule name {}", rule.name)));
+            return Err(Error::Pack(format!(
+                "{path}: duplicate rule name {}",
+                rule.name
+            )));
         }
         pack.rules.push(rule);
     }
@@ -63,14 +74,24 @@ fn load_lexicons(pack: &mut Pack, path: &str, text: &str) -> crate::Result<()> {
     for lex in file.lexicons {
         let def = matcher_def(&cx, &lex.phrases, &lex.patterns)?;
         let id = push(pack, def);
-        if pack.lexicons.insert(lex.name.get_ref().clone(), id).is_some() {
-            return Err(cx.err(&lex.name, format!("lexicon `{}` is defined twice", lex.name.get_ref())));
+        if pack
+            .lexicons
+            .insert(lex.name.get_ref().clone(), id)
+            .is_some()
+        {
+            return Err(cx.err(
+                &lex.name,
+                format!("lexicon `{}` is defined twice", lex.name.get_ref()),
+            ));
         }
     }
     for drug in file.drugs {
         let def = matcher_def(&cx, &drug.names, &[])?;
         let id = push(pack, def);
-        pack.drugs.push(Drug { id: drug.id, matcher: id });
+        pack.drugs.push(Drug {
+            id: drug.id,
+            matcher: id,
+        });
     }
     Ok(())
 }
@@ -90,7 +111,11 @@ fn push(pack: &mut Pack, def: MatcherDef) -> MatcherId {
     pack.matchers.len() - 1
 }
 
-fn matcher_def(cx: &Ctx, phrases: &[Spanned<String>], patterns: &[Spanned<String>]) -> crate::Result<MatcherDef> {
+fn matcher_def(
+    cx: &Ctx,
+    phrases: &[Spanned<String>],
+    patterns: &[Spanned<String>],
+) -> crate::Result<MatcherDef> {
     let mut def = MatcherDef::default();
     for p in phrases {
         let s = p.get_ref().trim();
@@ -100,9 +125,10 @@ fn matcher_def(cx: &Ctx, phrases: &[Spanned<String>], patterns: &[Spanned<String
         def.phrases.push(s.to_string());
     }
     for p in patterns {
-        regex::RegexBuilder::new(p.get_ref())
-            .size_limit(1 << 22)
+        // Parse only: compiling happens once, in the scanner.
+        regex_syntax::ParserBuilder::new()
             .build()
+            .parse(p.get_ref())
             .map_err(|e| cx.err(p, format!("invalid regex: {}", first_line(&e.to_string()))))?;
         def.patterns.push(p.get_ref().clone());
     }
@@ -110,7 +136,11 @@ fn matcher_def(cx: &Ctx, phrases: &[Spanned<String>], patterns: &[Spanned<String
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().last().unwrap_or(s).trim().to_string()
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
 }
 
 /// A rule's matcher: its own phrases/patterns plus named lexicons.
@@ -149,7 +179,14 @@ fn cues(cx: &Ctx, list: &[Spanned<String>]) -> crate::Result<CueSet> {
     for c in list {
         let cue = Cue::parse(c.get_ref()).ok_or_else(|| {
             let all: Vec<_> = Cue::ALL.iter().map(|(n, _)| *n).collect();
-            cx.err(c, format!("unknown cue `{}` (expected one of: {})", c.get_ref(), all.join(", ")))
+            cx.err(
+                c,
+                format!(
+                    "unknown cue `{}` (expected one of: {})",
+                    c.get_ref(),
+                    all.join(", ")
+                ),
+            )
         })?;
         set.insert(cue);
     }
@@ -157,8 +194,15 @@ fn cues(cx: &Ctx, list: &[Spanned<String>]) -> crate::Result<CueSet> {
 }
 
 fn severity(cx: &Ctx, s: &Spanned<String>) -> crate::Result<Severity> {
-    Severity::parse(s.get_ref())
-        .ok_or_else(|| cx.err(s, format!("unknown severity `{}` (expected error, warning or info)", s.get_ref())))
+    Severity::parse(s.get_ref()).ok_or_else(|| {
+        cx.err(
+            s,
+            format!(
+                "unknown severity `{}` (expected error, warning or info)",
+                s.get_ref()
+            ),
+        )
+    })
 }
 
 fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
@@ -169,25 +213,45 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         && code.chars().next().is_some_and(|c| FAMILIES.contains(c))
         && code[1..].bytes().all(|b| b.is_ascii_digit());
     if !valid_code {
-        return Err(cx.err(&f.code, format!("invalid code `{code}`: expected a family letter ({FAMILIES}) and three digits")));
+        return Err(cx.err(
+            &f.code,
+            format!(
+                "invalid code `{code}`: expected a family letter ({FAMILIES}) and three digits"
+            ),
+        ));
     }
     let name = f.name.get_ref().clone();
     let valid_name = !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-');
     if !valid_name {
-        return Err(cx.err(&f.name, format!("invalid name `{name}`: expected kebab-case")));
+        return Err(cx.err(
+            &f.name,
+            format!("invalid name `{name}`: expected kebab-case"),
+        ));
     }
-    let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".toml");
     if path.ends_with(".toml") && stem != format!("{code}-{name}") {
-        return Err(cx.err(&f.code, format!("file name `{stem}.toml` does not match `{code}-{name}.toml`")));
+        return Err(cx.err(
+            &f.code,
+            format!("file name `{stem}.toml` does not match `{code}-{name}.toml`"),
+        ));
     }
     let kind = Kind::parse(f.kind.get_ref()).ok_or_else(|| {
-        cx.err(&f.kind, format!(
+        cx.err(
+            &f.kind,
+            format!(
             "unknown kind `{}` (expected phrase, pattern, requires, document, conflict or builtin)",
             f.kind.get_ref()
-        ))
+        ),
+        )
     })?;
     let sev = severity(&cx, &f.severity)?;
     let gate = match &f.gate {
@@ -196,7 +260,12 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
             "none" => Gate::None,
             "medical" => Gate::Medical,
             "health" => Gate::Health,
-            other => return Err(cx.err(g, format!("unknown gate `{other}` (expected none, medical or health)"))),
+            other => {
+                return Err(cx.err(
+                    g,
+                    format!("unknown gate `{other}` (expected none, medical or health)"),
+                ))
+            }
         },
     };
     let silence = match &f.silence {
@@ -213,7 +282,10 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
     };
     for ph in placeholders(&f.message) {
         if !PLACEHOLDERS.contains(&ph.as_str()) {
-            return Err(cx.err(&f.code, format!("message uses unknown placeholder `{{{ph}}}`")));
+            return Err(cx.err(
+                &f.code,
+                format!("message uses unknown placeholder `{{{ph}}}`"),
+            ));
         }
     }
     let trigger = match &f.trigger {
@@ -222,7 +294,13 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
     };
     let needs_trigger = matches!(kind, Kind::Phrase | Kind::Pattern | Kind::Requires);
     if needs_trigger && trigger.is_empty() {
-        return Err(cx.err(&f.kind, format!("a `{}` rule needs a [trigger] with phrases, patterns or lexicons", kind.as_str())));
+        return Err(cx.err(
+            &f.kind,
+            format!(
+                "a `{}` rule needs a [trigger] with phrases, patterns or lexicons",
+                kind.as_str()
+            ),
+        ));
     }
     let with = match &f.with {
         Some(m) => {
@@ -248,12 +326,19 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
             for name in &r.lexicons {
                 ids.extend(lexicon(pack, &cx, name)?);
             }
-            Some(Satisfier { matchers: ids, cues: cues(&cx, &r.cues)?, scope: scope(&cx, &r.scope)? })
+            Some(Satisfier {
+                matchers: ids,
+                cues: cues(&cx, &r.cues)?,
+                scope: scope(&cx, &r.scope)?,
+            })
         }
         None => None,
     };
     if matches!(kind, Kind::Requires | Kind::Document) && requires.is_none() {
-        return Err(cx.err(&f.kind, format!("a `{}` rule needs a [requires] table", kind.as_str())));
+        return Err(cx.err(
+            &f.kind,
+            format!("a `{}` rule needs a [requires] table", kind.as_str()),
+        ));
     }
     let conflict = match &f.conflict {
         Some(c) => Some(ConflictSpec {
@@ -279,7 +364,9 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
             }
             Some(c.get_ref().clone())
         }
-        (None, Kind::Builtin) => return Err(cx.err(&f.kind, "a `builtin` rule needs `check = \"...\"`")),
+        (None, Kind::Builtin) => {
+            return Err(cx.err(&f.kind, "a `builtin` rule needs `check = \"...\"`"))
+        }
         (Some(c), _) => return Err(cx.err(c, "`check` is only for `kind = \"builtin\"`")),
         (None, _) => None,
     };
@@ -289,7 +376,14 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
                 let ok = match k.as_str() {
                     "once_per" => matches!(v.as_str(), Some("sentence" | "paragraph" | "page")),
                     "min_words" | "min_repeats" => v.as_integer().is_some_and(|n| n > 0),
-                    _ => return Err(cx.err(&o, format!("unknown option `{k}` (known: once_per, min_words, min_repeats)"))),
+                    _ => {
+                        return Err(cx.err(
+                            &o,
+                            format!(
+                                "unknown option `{k}` (known: once_per, min_words, min_repeats)"
+                            ),
+                        ))
+                    }
                 };
                 if !ok {
                     return Err(cx.err(&o, format!("invalid value {v} for option `{k}`")));
@@ -301,7 +395,12 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
     };
     let fix: BTreeMap<String, String> = f
         .fix
-        .map(|x| x.replace.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect())
+        .map(|x| {
+            x.replace
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Rule {
         code,

@@ -188,7 +188,11 @@ impl CueSet {
     }
     /// The names of the cues in the set.
     pub fn names(self) -> Vec<&'static str> {
-        Cue::ALL.iter().filter(|(_, c)| self.has(*c)).map(|(n, _)| *n).collect()
+        Cue::ALL
+            .iter()
+            .filter(|(_, c)| self.has(*c))
+            .map(|(n, _)| *n)
+            .collect()
     }
 }
 
@@ -355,7 +359,9 @@ impl Pack {
 
     /// Finds a rule by code or name.
     pub fn rule(&self, key: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+        self.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
     }
 
     /// A lexicon matcher by name.

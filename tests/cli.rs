@@ -1,0 +1,319 @@
+//! The command line as users and CI run it: exit codes, inputs, formats, errors.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_copylint"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run copylint: {e}"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> String {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    }
+    std::fs::write(&p, text).unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
+    p.display().to_string()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(o)))
+}
+
+const DIRTY: &str =
+    "Studies show our program cures addiction for good.\n\nRecovery starts with treatment.\n";
+const CLEAN: &str = "Our team is here for you and your family.\n";
+
+#[test]
+fn exit_codes_follow_the_fail_level() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let clean = write(dir.path(), "clean.txt", CLEAN.as_bytes());
+    let dirty = write(dir.path(), "dirty.txt", DIRTY.as_bytes());
+    assert_eq!(run(&["check", &clean]).status.code(), Some(0));
+    assert_eq!(run(&["check", &dirty]).status.code(), Some(1));
+    // Only an info finding: fails at --fail-on info, passes at the default (warning).
+    let info = write(
+        dir.path(),
+        "info.txt",
+        b"Our program treats substance abuse.\n",
+    );
+    assert_eq!(run(&["check", &info]).status.code(), Some(0));
+    assert_eq!(
+        run(&["check", "--fail-on", "info", &info]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--fail-on", "error", &info]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_and_name_the_path() {
+    let o = run(&["check", "does/not/exist.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("does/not/exist.md") || stderr(&o).contains("does/not/exist.md"));
+    let o = run(&["check", "--select", "Z999", "fixtures/seeds"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Z999"));
+    assert_eq!(run(&["check", "--format", "yaml"]).status.code(), Some(2));
+    assert_eq!(run(&["explain", "NOPE"]).status.code(), Some(2));
+}
+
+#[test]
+fn an_undecodable_file_is_reported_and_the_others_are_still_linted() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bad = write(dir.path(), "bad.txt", b"Good start \xff\xfe broken\n");
+    let dirty = write(dir.path(), "dirty.txt", DIRTY.as_bytes());
+    let o = run(&["check", "--format", "json", &bad, &dirty]);
+    assert_eq!(o.status.code(), Some(2));
+    let v = json(&o);
+    let errors = v["errors"].as_array().cloned().unwrap_or_default();
+    assert!(
+        errors.iter().any(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("bad.txt") && m.contains("byte 11"))),
+        "{errors:?}"
+    );
+    let diags = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert!(diags
+        .iter()
+        .any(|d| d["path"].as_str().is_some_and(|p| p.ends_with("dirty.txt"))));
+}
+
+#[test]
+fn stdin_is_linted_under_its_given_name() {
+    let mut child = bin()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "page.md",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    child
+        .stdin
+        .take()
+        .map(|mut s| s.write_all(DIRTY.as_bytes()));
+    let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["diagnostics"][0]["path"], "page.md");
+}
+
+#[test]
+fn json_output_has_the_documented_shape_and_utf16_columns() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // ’ is one scalar and one UTF-16 unit; 😀 is one scalar and two UTF-16 units.
+    let f = write(dir.path(), "p.txt", "It’s 😀 true: studies show detox cures addiction for good. Recovery starts with treatment.\n".as_bytes());
+    let o = run(&["check", "--format", "json", &f]);
+    let v = json(&o);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "copylint");
+    let d = v["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == "C001").cloned())
+        .unwrap_or_default();
+    for key in [
+        "path", "code", "name", "severity", "message", "span", "related", "help", "fix", "url",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    let start = &d["span"]["start"];
+    let text = "It’s 😀 true: ";
+    assert_eq!(start["offset"], text.len());
+    assert_eq!(start["line"], 1);
+    assert_eq!(start["column"], text.chars().count() + 1);
+    assert_eq!(start["utf16_column"], text.encode_utf16().count() + 1);
+    assert_eq!(
+        d["span"]["end"]["column"],
+        text.chars().count() + 1 + "studies show".len()
+    );
+    assert_eq!(v["summary"]["files"], 1);
+    assert!(v["summary"]["diagnostics"].as_u64().is_some_and(|n| n >= 2));
+}
+
+#[test]
+fn output_is_sorted_and_deterministic() {
+    let a = stdout(&run(&["check", "--format", "json", "fixtures/seeds"]));
+    let b = stdout(&run(&["check", "--format", "json", "fixtures/seeds"]));
+    assert_eq!(a, b);
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap_or_default();
+    let keys: Vec<(String, u64)> = v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    (
+                        d["path"].as_str().unwrap_or("").to_string(),
+                        d["span"]["start"]["offset"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn select_and_ignore_take_codes_prefixes_and_names() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let f = write(dir.path(), "p.txt", DIRTY.as_bytes());
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push(&f);
+        json(&run(&all))["diagnostics"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d["code"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(codes(&[]).contains(&"C001".to_string()));
+    assert!(codes(&[]).contains(&"M001".to_string()));
+    assert_eq!(codes(&["--select", "C"]), vec!["C001"]);
+    assert_eq!(
+        codes(&["--select", "guarantee-or-cure-claim"]),
+        vec!["M001"]
+    );
+    assert!(!codes(&["--ignore", "C0,M"])
+        .iter()
+        .any(|c| c.starts_with('C') || c.starts_with('M')));
+}
+
+#[test]
+fn a_malformed_rule_file_is_an_error_with_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let rule = "code = \"C901\"\nname = \"my-rule\"\nkind = \"phrase\"\nseverity = \"warning\"\nsummary = \"s\"\nmessage = \"m\"\n[trigger]\npatterns = ['(unclosed']\n[docs]\nwhat = \"w\"\nwhy = \"y\"\nauthority = \"a\"\nexample = \"e\"\nfix = \"f\"\n";
+    let path = write(dir.path(), "rules/C901-my-rule.toml", rule.as_bytes());
+    let o = run(&["check", "--rules", &path, "fixtures/seeds"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("C901-my-rule.toml:8:13"), "{err}");
+    assert!(err.contains("invalid regex"), "{err}");
+    let bad_toml = write(
+        dir.path(),
+        "rules/C902-x.toml",
+        b"code = \"C902\"\nname = = 3\n",
+    );
+    let o = run(&["check", "--rules", &bad_toml, "fixtures/seeds"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("C902-x.toml:2:"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_user_rule_file_extends_the_pack() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let rule = "code = \"M901\"\nname = \"spa-language\"\nkind = \"phrase\"\nseverity = \"warning\"\nsummary = \"Spa words.\"\nmessage = \"spa word `{match}`\"\n[trigger]\nphrases = [\"luxury spa\"]\n[docs]\nwhat = \"w\"\nwhy = \"y\"\nauthority = \"editorial\"\nexample = \"e\"\nfix = \"f\"\n";
+    let path = write(dir.path(), "M901-spa-language.toml", rule.as_bytes());
+    let page = write(dir.path(), "page.txt", b"Relax at our luxury spa.\n");
+    let o = run(&["check", "--format", "json", "--rules", &path, &page]);
+    assert_eq!(json(&o)["diagnostics"][0]["code"], "M901");
+}
+
+#[test]
+fn walking_respects_gitignore_and_skips_unknown_and_binary_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(dir.path(), ".gitignore", b"ignored/\n");
+    write(dir.path(), "ignored/page.md", DIRTY.as_bytes());
+    write(dir.path(), "site/page.md", DIRTY.as_bytes());
+    write(dir.path(), "site/data.json", DIRTY.as_bytes());
+    write(dir.path(), "site/blob.txt", b"binary\x00data");
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    // Named explicitly, an unknown extension is linted as text and a binary file is an error.
+    let json_file = dir.path().join("site/data.json").display().to_string();
+    assert_eq!(run(&["check", &json_file]).status.code(), Some(1));
+    let blob = dir.path().join("site/blob.txt").display().to_string();
+    let o = run(&["check", &blob]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("binary"));
+}
+
+#[test]
+fn rules_and_explain_come_from_the_declarations() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let table = stdout(&o);
+    assert!(table.contains("C001  uncited-evidence-claim"));
+    assert!(table.contains("50 rules"));
+    let by_code = stdout(&run(&["explain", "c001"]));
+    let by_name = stdout(&run(&["explain", "uncited-evidence-claim"]));
+    assert_eq!(by_code, by_name);
+    for section in [
+        "## What it does",
+        "## Why it matters",
+        "Authority:",
+        "## Example",
+        "## How to fix",
+    ] {
+        assert!(by_code.contains(section), "missing {section}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    let mut child = bin()
+        .args(["check", "--color", "never", "fixtures/seeds"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(child.stdout.take()); // like `| head -0`
+    let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn human_output_has_rustc_shape_and_no_color_when_piped() {
+    let o = run(&["check", "fixtures/seeds/000_a9387f0dbda18cbe.txt"]);
+    let out = stdout(&o);
+    assert!(out.contains("error[D001]: this page discusses"));
+    assert!(out.contains("┌─ fixtures/seeds/000_a9387f0dbda18cbe.txt:1:1"));
+    assert!(out.contains("= help:"));
+    assert!(
+        !out.contains('\u{1b}'),
+        "colors must be off when stdout is not a terminal"
+    );
+    let colored = stdout(&run(&[
+        "check",
+        "--color",
+        "always",
+        "fixtures/seeds/000_a9387f0dbda18cbe.txt",
+    ]));
+    assert!(colored.contains('\u{1b}'));
+}
