@@ -6,8 +6,10 @@
 //! ```
 //! use copylint::{lint_source, Engine, Pack, document::Format};
 //! let engine = Engine::new(Pack::embedded().expect("embedded pack")).expect("engine");
-//! let diags = lint_source(&engine, "page.md", "Studies show baclofen cures addiction.\n", Format::Markdown);
+//! let page = "# Baclofen\n\nStudies show baclofen cures addiction. Recovery starts with treatment.\n";
+//! let diags = lint_source(&engine, "page.md", page, Format::Markdown);
 //! assert!(diags.iter().any(|d| d.code == "C001"));
+//! assert!(diags.iter().any(|d| d.code == "M001"));
 //! ```
 #![warn(missing_docs)]
 

@@ -271,7 +271,7 @@ fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]
                     name: rule.name.clone(),
                     severity: rule.severity,
                     message: format!("{} (in {other_path})", render(&rule.message, &args)),
-                    label: String::new(),
+                    label: "the reassuring claim".into(),
                     span: r.span.clone(),
                     related: vec![Related {
                         path: other_path,

@@ -1,7 +1,7 @@
 //! The command-line edge: parses arguments, runs the library, prints, chooses the exit code.
 
 pub mod args;
-mod explain;
+pub mod explain;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -278,6 +278,7 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         if let Some(d) = ls {
             f = f.arg("drug", a.pack.drugs[d].id.clone());
         }
+        f.label = Some("the reassuring claim".into());
         f.related.push((h.clone(), spec.label.clone()));
         out.findings.push(f);
     }
