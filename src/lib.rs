@@ -13,6 +13,14 @@
 //! ```
 #![warn(missing_docs)]
 
+/// A regex compiled once per process on the fast path (ASCII word boundaries), for builtin checks.
+macro_rules! regex {
+    ($src:expr $(,)?) => {{
+        static CELL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        $crate::engine::compile::cached(&CELL, $src)
+    }};
+}
+
 pub mod checks;
 pub mod cli;
 pub mod diagnostic;

@@ -1,44 +1,32 @@
 //! Reviewer and author attribution (E004, E005).
 
-use std::sync::OnceLock;
-
 use regex::Regex;
 
 use crate::engine::{shown, Analysis, Finding};
 use crate::pack::Rule;
 
-use crate::engine::compile::cached as re;
-
 fn reviewed_line() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)^(?:(medically|clinically|fact[- ]checked and|editorially)\s+)?(?:reviewed|verified|fact[- ]checked)\s+by\b\s*:?\s*(.*)$",
+    regex!(
+        r"(?i)^(?:(medically|clinically|fact[- ]checked and|editorially)\s+)?(?:reviewed|verified|fact[- ]checked)\s+by\b\s*:?\s*(.*)$"
     )
 }
 
 fn team_only() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)^(?:the\s+|our\s+)?(?:[\w&'’-]+\s+){0,3}(?:team|staff|editors?|editorial( board| staff| team)?|department|board|experts?|professionals)\.?$",
+    regex!(
+        r"(?i)^(?:the\s+|our\s+)?(?:[\w&'’-]+\s+){0,3}(?:team|staff|editors?|editorial( board| staff| team)?|department|board|experts?|professionals)\.?$"
     )
 }
 
 /// Credentials: the first group are prescriber/medical credentials.
 fn credential() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"\b(?:(MD|M\.D\.|DO|D\.O\.|PharmD|Pharm\.D\.|NP|PA-C|RN|APRN|FNP(?:-BC)?|DNP|MBBS|FASAM|DABAM)|(PhD|Ph\.D\.|PsyD|LCSW|LMFT|LPC|LPCC|LMHC|CADC|CAADC|LADC|LCADC|MSW|CAP|MAC|NCC|LCDC))\b|\bDr\.?\s",
+    regex!(
+        r"\b(?:(MD|M\.D\.|DO|D\.O\.|PharmD|Pharm\.D\.|NP|PA-C|RN|APRN|FNP(?:-BC)?|DNP|MBBS|FASAM|DABAM)|(PhD|Ph\.D\.|PsyD|LCSW|LMFT|LPC|LPCC|LMHC|CADC|CAADC|LADC|LCADC|MSW|CAP|MAC|NCC|LCDC))\b|\bDr\.?\s"
     )
 }
 
 fn person_line() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"^(?:Dr\.?\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}(?:,\s*[A-Za-z.\-]+)*$",
+    regex!(
+        r"^(?:Dr\.?\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}(?:,\s*[A-Za-z.\-]+)*$"
     )
 }
 
@@ -74,13 +62,11 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
 }
 
 fn author_line() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)^(?:author|written by|by)\s*:?\s+(.+)$")
+    regex!(r"(?i)^(?:author|written by|by)\s*:?\s+(.+)$")
 }
 
 fn medical_review() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)\bmedically\s+reviewed\s+by\b\s*:?\s*(.*)$")
+    regex!(r"(?i)\bmedically\s+reviewed\s+by\b\s*:?\s*(.*)$")
 }
 
 /// E005: author with no credential and no medical reviewer; "medically reviewed" by a

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use regex::Regex;
 
@@ -11,21 +10,15 @@ use super::disclaimer::indication_name;
 use crate::engine::{shown, Analysis, Finding};
 use crate::pack::{Cue, Rule};
 
-use crate::engine::compile::cached as re;
-
 fn ceiling() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
+    regex!(
+        r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b"
     )
 }
 
 fn toxic() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
+    regex!(
+        r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b"
     )
 }
 
@@ -78,10 +71,8 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
 }
 
 fn class_claim() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)\b(is|are|isn't|aren't|is not|are not)\s+(not\s+)?(?:an?\s+|considered (?:an?\s+)?|classified as (?:an?\s+)?)?(benzodiazepine|opioid|narcotic|stimulant|depressant|barbiturate|muscle relaxant|antidepressant)s?\b",
+    regex!(
+        r"(?i)\b(is|are|isn't|aren't|is not|are not)\s+(not\s+)?(?:an?\s+|considered (?:an?\s+)?|classified as (?:an?\s+)?)?(benzodiazepine|opioid|narcotic|stimulant|depressant|barbiturate|muscle relaxant|antidepressant)s?\b"
     )
 }
 

@@ -1,35 +1,25 @@
 //! Disclaimer completeness (D002) and off-label disclosure (D004).
 
-use std::sync::OnceLock;
-
 use regex::Regex;
 
 use crate::engine::{shown, Analysis, Finding};
 use crate::pack::{Cue, Rule};
 
-use crate::engine::compile::cached as re;
-
 fn disclaimer_marker() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)\b(?:medical\s+)?disclaimer\b|informational purposes only|educational purposes only|not (?:intended (?:as|to be) )?(?:a substitute for|a replacement for|intended to replace) (?:professional )?medical|(?:does|is) not (?:constitute|replace|provide|intended as) (?:professional )?medical advice|not medical advice",
+    regex!(
+        r"(?i)\b(?:medical\s+)?disclaimer\b|informational purposes only|educational purposes only|not (?:intended (?:as|to be) )?(?:a substitute for|a replacement for|intended to replace) (?:professional )?medical|(?:does|is) not (?:constitute|replace|provide|intended as) (?:professional )?medical advice|not medical advice"
     )
 }
 
 fn not_advice() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)not (?:be )?(?:intended (?:as|to be|to replace) )?(?:a substitute|a replacement|medical advice|professional (?:medical )?advice)|(?:does|do|is|are) not (?:constitute|replace|provide|intended as|offer) (?:professional |personal )?(?:medical )?advice|not (?:be )?(?:used|relied on) (?:in place of|as a substitute)|informational purposes only|educational purposes only|not medical advice",
+    regex!(
+        r"(?i)not (?:be )?(?:intended (?:as|to be|to replace) )?(?:a substitute|a replacement|medical advice|professional (?:medical )?advice)|(?:does|do|is|are) not (?:constitute|replace|provide|intended as|offer) (?:professional |personal )?(?:medical )?advice|not (?:be )?(?:used|relied on) (?:in place of|as a substitute)|informational purposes only|educational purposes only|not medical advice"
     )
 }
 
 fn consult() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)\bconsult\b|seek (?:the )?(?:advice|guidance)|advice of (?:your|a) (?:physician|doctor|health)|(?:talk|speak) (?:to|with) (?:your|a) (?:doctor|physician|health ?care|medical|qualified)|qualified (?:health ?care |medical )?(?:provider|professional|clinician)|call (?:your doctor|911)",
+    regex!(
+        r"(?i)\bconsult\b|seek (?:the )?(?:advice|guidance)|advice of (?:your|a) (?:physician|doctor|health)|(?:talk|speak) (?:to|with) (?:your|a) (?:doctor|physician|health ?care|medical|qualified)|qualified (?:health ?care |medical )?(?:provider|professional|clinician)|call (?:your doctor|911)"
     )
 }
 

@@ -2,7 +2,6 @@
 //! citation markers and whether they resolve, drug mentions and the page's main drug.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use regex::Regex;
 
@@ -42,33 +41,25 @@ pub struct Analysis<'a> {
     health: bool,
 }
 
-use crate::engine::compile::cached as re;
-
 fn reference_heading() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$",
+    regex!(
+        r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$"
     )
 }
 
 /// "Garbutt, J. C., ... (2010)." or "1. Smith J, et al. Title. 2019;" style reference entries.
 fn reference_entry() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}\b).{0,300}?(?:\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}\b)",
+    regex!(
+        r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}\b).{0,300}?(?:\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}\b)"
     )
 }
 
 fn marker_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
     // 1: [23], [1, 2], [^note]   2: (2) after sentence punctuation   3: glued digits after a period
     // 4: superscript digits
     // A parenthesised number counts only right after sentence punctuation on the same line and
     // when no digit follows it, so "help?\n(855) 430-9439" is a phone number, not a marker.
-    re(
-        &R,
+    regex!(
         r"(\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]|\[\^[\w-]+\])|[.!?][ \t]?(\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\))(?:[ \t]*(?:\n|$)|[ \t]+[^\d\s(])|[a-z)\]]\.(\d{1,3}(?:,\d{1,3})*)(?:\s|$)|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)",
     )
 }

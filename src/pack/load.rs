@@ -143,8 +143,30 @@ fn first_line(s: &str) -> String {
         .to_string()
 }
 
-/// A rule's matcher: its own phrases/patterns plus named lexicons.
-fn matcher(pack: &mut Pack, cx: &Ctx, m: &schema::Matcher) -> crate::Result<Vec<MatcherId>> {
+/// A rule's matcher: its own phrases/patterns plus named lexicons. `cues` and `scope` belong to
+/// particular tables and are rejected elsewhere.
+fn matcher(
+    pack: &mut Pack,
+    cx: &Ctx,
+    m: &schema::Matcher,
+    table: &str,
+) -> crate::Result<Vec<MatcherId>> {
+    if let Some(c) = m.cues.first().filter(|_| table != "requires") {
+        return Err(cx.err(
+            c,
+            format!("`cues` is only allowed in [requires], not in [{table}]"),
+        ));
+    }
+    if let Some(s) = m
+        .scope
+        .as_ref()
+        .filter(|_| table != "requires" && table != "with")
+    {
+        return Err(cx.err(
+            s,
+            format!("`scope` is only allowed in [with] and [requires], not in [{table}]"),
+        ));
+    }
     let mut ids = Vec::new();
     if !m.phrases.is_empty() || !m.patterns.is_empty() {
         let def = matcher_def(cx, &m.phrases, &m.patterns)?;
@@ -289,7 +311,7 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         }
     }
     let trigger = match &f.trigger {
-        Some(m) => matcher(pack, &cx, m)?,
+        Some(m) => matcher(pack, &cx, m, "trigger")?,
         None => Vec::new(),
     };
     let needs_trigger = matches!(kind, Kind::Phrase | Kind::Pattern | Kind::Requires);
@@ -308,28 +330,24 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
                 Some(s) => scope(&cx, s)?,
                 None => Scope::Sentence,
             };
-            Some((matcher(pack, &cx, m)?, sc))
+            Some((matcher(pack, &cx, m, "with")?, sc))
         }
         None => None,
     };
     let exclude = match &f.exclude {
-        Some(m) => matcher(pack, &cx, m)?,
+        Some(m) => matcher(pack, &cx, m, "exclude")?,
         None => Vec::new(),
     };
     let requires = match &f.requires {
         Some(r) => {
-            let mut ids = Vec::new();
-            if !r.phrases.is_empty() || !r.patterns.is_empty() {
-                let def = matcher_def(&cx, &r.phrases, &r.patterns)?;
-                ids.push(push(pack, def));
-            }
-            for name in &r.lexicons {
-                ids.extend(lexicon(pack, &cx, name)?);
-            }
+            let Some(sc) = &r.scope else {
+                return Err(cx.err(&f.kind, "[requires] needs a `scope`"));
+            };
+            let sc = scope(&cx, sc)?;
             Some(Satisfier {
-                matchers: ids,
+                matchers: matcher(pack, &cx, r, "requires")?,
                 cues: cues(&cx, &r.cues)?,
-                scope: scope(&cx, &r.scope)?,
+                scope: sc,
             })
         }
         None => None,
@@ -344,11 +362,11 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         Some(c) => Some(ConflictSpec {
             topic: c.topic.clone(),
             label: c.label.clone(),
-            low: matcher(pack, &cx, &c.low)?,
-            high: matcher(pack, &cx, &c.high)?,
+            low: matcher(pack, &cx, &c.low, "conflict.low")?,
+            high: matcher(pack, &cx, &c.high, "conflict.high")?,
             negated_high_is_low: c.negated_high_is_low,
             unless: match &c.unless {
-                Some(m) => matcher(pack, &cx, m)?,
+                Some(m) => matcher(pack, &cx, m, "conflict.unless")?,
                 None => Vec::new(),
             },
         }),

@@ -32,7 +32,7 @@ pub struct RuleFile {
     #[serde(default)]
     pub exclude: Option<Matcher>,
     #[serde(default)]
-    pub requires: Option<Requires>,
+    pub requires: Option<Matcher>,
     #[serde(default)]
     pub conflict: Option<Conflict>,
     #[serde(default)]
@@ -44,7 +44,9 @@ pub struct RuleFile {
     pub tests: Vec<Test>,
 }
 
-/// Literal phrases (case-insensitive, whole words) and regular expressions.
+/// Literal phrases (case-insensitive, whole words), regular expressions and named lexicons.
+/// The same table shape serves `[trigger]`, `[with]`, `[exclude]`, `[requires]` and the
+/// conflict sides; `load.rs` checks which of `cues` and `scope` each table may have.
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Matcher {
@@ -55,25 +57,12 @@ pub struct Matcher {
     /// Named lexicon matchers to include (`drug`, `dose`, `supervision`, ...).
     #[serde(default)]
     pub lexicons: Vec<Spanned<String>>,
-    /// For `with`: where the companion must occur (default: sentence).
-    #[serde(default)]
-    pub scope: Option<Spanned<String>>,
-}
-
-/// What satisfies a `requires` or `document` rule.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Requires {
-    #[serde(default)]
-    pub phrases: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub patterns: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub lexicons: Vec<Spanned<String>>,
-    /// Cue classes that satisfy (e.g. `supervised`, `cited`).
+    /// `[requires]` only: cue classes that satisfy (e.g. `supervised`, `cited`).
     #[serde(default)]
     pub cues: Vec<Spanned<String>>,
-    pub scope: Spanned<String>,
+    /// `[with]` (default: sentence) and `[requires]` (required): where to look.
+    #[serde(default)]
+    pub scope: Option<Spanned<String>>,
 }
 
 /// A topic with reassuring (`low`) and contradicting (`high`) assertion forms.
