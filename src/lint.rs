@@ -80,6 +80,7 @@ struct Record {
     span: Range<usize>,
     text: String,
     paired: bool,
+    value: Option<f64>,
 }
 
 /// Lints one source text. Returns diagnostics sorted by position.
@@ -111,6 +112,7 @@ fn lint_one(
             text: shown(doc.slice(&a.span)),
             span: doc.source_span(&a.span),
             paired: a.paired,
+            value: a.value,
         })
         .collect();
     (diags, records)
@@ -234,11 +236,11 @@ pub fn lint_inputs(engine: &Engine, inputs: &[Input], options: RunOptions) -> Re
 /// A reassuring assertion that met no contradiction on its own page is checked against the
 /// contradicting assertions of the other pages about the same drug.
 fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]) {
-    let mut highs: HashMap<(usize, &str), (usize, &Record)> = HashMap::new();
+    let mut highs: HashMap<(usize, &str), Vec<(usize, &Record)>> = HashMap::new();
     for (fi, recs) in records.iter().enumerate() {
         for r in recs.iter().filter(|r| !r.low) {
             if let Some(s) = &r.subject {
-                highs.entry((r.rule, s.as_str())).or_insert((fi, r));
+                highs.entry((r.rule, s.as_str())).or_default().push((fi, r));
             }
         }
     }
@@ -247,20 +249,34 @@ fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]
         let mut done = Vec::new();
         for r in recs.iter().filter(|r| r.low && !r.paired) {
             let Some(s) = &r.subject else { continue };
-            let Some((gi, h)) = highs.get(&(r.rule, s.as_str())) else {
-                continue;
-            };
-            if *gi == fi || done.contains(&(r.rule, s.clone())) {
+            let partner = highs.get(&(r.rule, s.as_str())).and_then(|hs| {
+                hs.iter().find(|(gi, h)| {
+                    *gi != fi
+                        && match (r.value, h.value) {
+                            (Some(low), Some(high)) => high <= low,
+                            _ => true,
+                        }
+                })
+            });
+            let Some((gi, h)) = partner else { continue };
+            if done.contains(&(r.rule, s.clone())) {
                 continue;
             }
             done.push((r.rule, s.clone()));
             let rule = &engine.pack().rules[r.rule];
-            let Some(spec) = &rule.conflict else { continue };
+            let label = rule
+                .conflict
+                .as_ref()
+                .map_or_else(|| "contradicted here".to_string(), |c| c.label.clone());
+            let topic = rule
+                .conflict
+                .as_ref()
+                .map_or_else(String::new, |c| c.topic.clone());
             let args = [
                 ("match", r.text.clone()),
                 ("other", h.text.clone()),
                 ("drug", s.clone()),
-                ("topic", spec.topic.clone()),
+                ("topic", topic),
             ];
             let other_path = files[*gi].path.clone();
             added.push((
@@ -276,7 +292,7 @@ fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]
                     related: vec![Related {
                         path: other_path,
                         span: h.span.clone(),
-                        message: spec.label.clone(),
+                        message: label,
                     }],
                     help: rule.help.as_ref().map(|x| render(x, &args)),
                     fix: None,

@@ -317,3 +317,61 @@ fn human_output_has_rustc_shape_and_no_color_when_piped() {
     ]));
     assert!(colored.contains('\u{1b}'));
 }
+
+#[test]
+fn cross_file_conflicts_are_on_by_default_and_can_be_turned_off() {
+    let codes = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("fixtures/cross-file");
+        json(&run(&args))["diagnostics"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d["code"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(codes(&[]), vec!["X001"]);
+    assert!(codes(&["--no-cross-file"]).is_empty());
+    let v = json(&run(&["check", "--format", "json", "fixtures/cross-file"]));
+    let related = &v["diagnostics"][0]["related"][0];
+    assert!(
+        related["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("kratom-b.md")),
+        "{related}"
+    );
+    assert_eq!(related["span"]["start"]["line"], 3);
+}
+
+#[test]
+fn a_user_facts_file_overrides_the_table_for_the_drugs_it_names() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let page = write(
+        dir.path(),
+        "page.txt",
+        b"Baclofen remains a controlled medication. Baclofen withdrawal can be serious.\n",
+    );
+    let facts = "as_of = \"2026-01-01\"\nsource = \"our counsel\"\n[[fact]]\ndrug = \"baclofen\"\nschedule = \"V\"\nsource = \"hypothetical state rule\"\n";
+    let facts_path = write(dir.path(), "facts/override.toml", facts.as_bytes());
+    let x008 = |extra: &[&str]| -> usize {
+        let mut args = vec!["check", "--format", "json", "--select", "X008"];
+        args.extend_from_slice(extra);
+        args.push(&page);
+        json(&run(&args))["diagnostics"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(
+        x008(&[]),
+        1,
+        "the embedded table says baclofen is not controlled"
+    );
+    assert_eq!(
+        x008(&["--rules", &facts_path]),
+        0,
+        "the override says it is"
+    );
+}

@@ -2,7 +2,7 @@
 
 use regex::Regex;
 
-use crate::engine::{shown, Analysis, Finding};
+use crate::engine::{shown, Analysis, DocOutcome, Finding};
 use crate::pack::Rule;
 
 fn reviewed_line() -> &'static Regex {
@@ -31,14 +31,14 @@ fn person_line() -> &'static Regex {
 }
 
 /// E004: "Reviewed by" with no person, or a team/brand only.
-pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let doc = a.doc;
     if let Some(r) = &doc.meta.reviewer {
         if r.value.trim().is_empty() || team_only().is_match(r.value.trim()) {
             let mut f = Finding::new(idx, r.source_span.clone(), rule.severity)
                 .arg("match", format!("reviewer: {}", r.value));
             f.in_source = true;
-            out.push(f);
+            out.findings.push(f);
         }
     }
     for (i, b) in doc.blocks.iter().enumerate() {
@@ -56,7 +56,8 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
                 person_line().is_match(t) && credential().is_match(t)
             });
         if (rest.is_empty() && !named_next) || team_only().is_match(rest) {
-            out.push(Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)));
+            out.findings
+                .push(Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)));
         }
     }
 }
@@ -71,7 +72,7 @@ fn medical_review() -> &'static Regex {
 
 /// E005: author with no credential and no medical reviewer; "medically reviewed" by a
 /// non-prescriber credential.
-pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let doc = a.doc;
     let mut medical_reviewer = false;
     for b in &doc.blocks {
@@ -90,7 +91,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
                     f.label = Some(format!(
                         "{cred} is not a prescriber credential for a medical review"
                     ));
-                    out.push(f);
+                    out.findings.push(f);
                     medical_reviewer = true;
                 }
                 None => {}
@@ -113,7 +114,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
             let mut f = Finding::new(idx, au.source_span.clone(), rule.severity)
                 .arg("match", format!("author: {}", au.value));
             f.in_source = true;
-            out.push(f);
+            out.findings.push(f);
             return;
         }
     }
@@ -125,7 +126,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
         if let Some(c) = author_line().captures(text) {
             let who = c.get(1).map_or("", |m| m.as_str()).trim();
             if person_line().is_match(who) && !credential().is_match(who) {
-                out.push(
+                out.findings.push(
                     Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)),
                 );
                 return;

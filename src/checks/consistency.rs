@@ -7,7 +7,7 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::disclaimer::indication_name;
-use crate::engine::{shown, Analysis, Finding};
+use crate::engine::{shown, Analysis, Assertion, DocOutcome, Finding};
 use crate::pack::{Cue, Rule};
 
 fn ceiling() -> &'static Regex {
@@ -35,7 +35,7 @@ fn number(c: &regex::Captures, groups: &[usize]) -> Option<(f64, Range<usize>)> 
 }
 
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
-pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
     let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = toxic()
         .captures_iter(text)
@@ -46,6 +46,17 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
             Some((v, span.clone(), a.subject(&span)))
         })
         .collect();
+    let drug_id = |d: Option<usize>| d.map(|d| a.pack.drugs[d].id.clone());
+    for (v, span, d) in &toxic_doses {
+        out.assertions.push(Assertion {
+            rule: idx,
+            subject: drug_id(*d),
+            low: false,
+            span: span.clone(),
+            paired: false,
+            value: Some(*v),
+        });
+    }
     for c in ceiling().captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let Some((max, _)) = number(&c, &[1]) else {
@@ -58,6 +69,14 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
                 && (d.is_none() || subject.is_none() || *d == subject)
                 && a.doc.sentence_at(s.start) != a.doc.sentence_at(span.start)
         });
+        out.assertions.push(Assertion {
+            rule: idx,
+            subject: drug_id(subject),
+            low: true,
+            span: span.clone(),
+            paired: clash.is_some(),
+            value: Some(max),
+        });
         if let Some((v, s, _)) = clash {
             let mut f = Finding::new(idx, span.clone(), rule.severity)
                 .arg("match", shown(a.text(&span)))
@@ -65,7 +84,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
             f.label = Some(format!("a daily ceiling of {max} mg"));
             f.related
                 .push((s.clone(), format!("but {v} mg is called toxic here")));
-            out.push(f);
+            out.findings.push(f);
         }
     }
 }
@@ -77,7 +96,7 @@ fn class_claim() -> &'static Regex {
 }
 
 /// X007: incompatible class labels for one drug ("is a benzodiazepine" / "is not a benzodiazepine").
-pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
     // (drug, class) -> (affirmed spans, denied spans)
     let mut claims: ClassClaims = BTreeMap::new();
@@ -106,7 +125,7 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<
                 .arg("other", shown(a.text(y)));
             f.related
                 .push((y.clone(), format!("called a {class} here")));
-            out.push(f);
+            out.findings.push(f);
         }
         let e = stim_dep.entry(*drug).or_default();
         match class.as_str() {
@@ -122,13 +141,13 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<
                 .arg("other", shown(a.text(d)));
             f.related
                 .push((d.clone(), "called a depressant here".into()));
-            out.push(f);
+            out.findings.push(f);
         }
     }
 }
 
 /// X008: an assertion about legal status that contradicts the facts table.
-pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let pack = a.pack;
     let (Some(affirm), Some(deny)) = (
         pack.lexicon("controlled_affirm"),
@@ -175,16 +194,16 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Findi
                 .arg("fact", fact)
                 .arg(
                     "source",
-                    format!("{} (as of {})", facts.source, pack.facts.as_of),
+                    format!("{} (as of {})", facts.source, facts.as_of),
                 );
             f.label = Some("contradicts the facts table".into());
-            out.push(f);
+            out.findings.push(f);
         }
     }
 }
 
 /// M006: "FDA-approved" for an indication the facts table lists as not approved for that drug.
-pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let pack = a.pack;
     let Some(approved) = pack.lexicon("fda_approval") else {
         return;
@@ -229,10 +248,10 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>)
                     )
                     .arg(
                         "source",
-                        format!("{} (as of {})", facts.source, pack.facts.as_of),
+                        format!("{} (as of {})", facts.source, facts.as_of),
                     );
                 f.label = Some("contradicts the facts table".into());
-                out.push(f);
+                out.findings.push(f);
                 break;
             }
         }

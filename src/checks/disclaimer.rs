@@ -2,7 +2,7 @@
 
 use regex::Regex;
 
-use crate::engine::{shown, Analysis, Finding};
+use crate::engine::{shown, Analysis, DocOutcome, Finding};
 use crate::pack::{Cue, Rule};
 
 fn disclaimer_marker() -> &'static Regex {
@@ -25,7 +25,7 @@ fn consult() -> &'static Regex {
 
 /// D002: a disclaimer that lacks its "not medical advice" or its "consult a professional" part.
 /// Adjacent blocks are joined, so a disclaimer split across lines is read whole.
-pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let doc = a.doc;
     let mut i = 0;
     while i < doc.blocks.len() {
@@ -54,7 +54,7 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Ve
                 .arg("match", shown(text))
                 .arg("text", missing);
             f.label = Some(format!("this disclaimer lacks {missing}"));
-            out.push(f);
+            out.findings.push(f);
         }
         i += 2;
     }
@@ -62,7 +62,7 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Ve
 
 /// D004: a drug presented for an indication the facts table lists as not FDA-approved, with no
 /// off-label notice on the page.
-pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let pack = a.pack;
     let whole = 0..a.doc.text.len();
     if pack
@@ -102,14 +102,14 @@ pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: 
             .arg("fact", indication_name(ind))
             .arg(
                 "source",
-                format!("{} (as of {})", facts.source, pack.facts.as_of),
+                format!("{} (as of {})", facts.source, facts.as_of),
             );
         f.label = Some(format!(
             "{} is not FDA-approved for {}",
             drug.id,
             indication_name(ind)
         ));
-        out.push(f);
+        out.findings.push(f);
     }
 }
 

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use crate::document::BlockKind;
-use crate::engine::{Analysis, Finding};
+use crate::engine::{Analysis, DocOutcome, Finding};
 use crate::pack::Rule;
 
 /// E001: a block ending with ":" whose next block is not a list (or a sub-heading).
-pub fn empty_list_lead_in(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn empty_list_lead_in(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let doc = a.doc;
     for (i, b) in doc.blocks.iter().enumerate() {
         let text = doc.slice(&b.span);
@@ -35,7 +35,7 @@ pub fn empty_list_lead_in(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<F
             Some(_) => "the next block is not a list".into(),
             None => "nothing follows this lead-in".into(),
         });
-        out.push(f);
+        out.findings.push(f);
     }
 }
 
@@ -51,11 +51,12 @@ fn short_item_run(a: &Analysis, from: usize) -> bool {
 }
 
 /// E002: citation markers with nothing on the page to resolve them.
-pub fn dangling_citation_marker(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn dangling_citation_marker(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     for m in &a.markers {
         if !m.resolved {
             let text = a.text(&m.span).to_string();
-            out.push(Finding::new(idx, m.span.clone(), rule.severity).arg("match", text));
+            out.findings
+                .push(Finding::new(idx, m.span.clone(), rule.severity).arg("match", text));
         }
     }
 }
@@ -68,7 +69,7 @@ fn normalized(text: &str) -> String {
 }
 
 /// E003: a block repeated verbatim (normalized), at least `min_words` long.
-pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let min_words = rule.option_f64("min_words", 8.0) as usize;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, b) in a.doc.blocks.iter().enumerate() {
@@ -83,7 +84,7 @@ pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
                     .arg("match", crate::engine::shown(text));
                 f.label = Some("repeated here".into());
                 f.related.push((first_span, "first occurrence".into()));
-                out.push(f);
+                out.findings.push(f);
             }
             None => {
                 seen.insert(normalized(text), i);
@@ -93,7 +94,7 @@ pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec
 }
 
 /// E008: the same short keyword line repeated `min_repeats` times or more.
-pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let min = rule.option_f64("min_repeats", 3.0) as usize;
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, b) in a.doc.blocks.iter().enumerate() {
@@ -122,6 +123,6 @@ pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Fin
         }
         f.related
             .push((spans[0].clone(), "first occurrence".into()));
-        out.push(f);
+        out.findings.push(f);
     }
 }

@@ -7,11 +7,11 @@ mod consistency;
 mod disclaimer;
 mod editorial;
 
-use crate::engine::{Analysis, Finding};
+use crate::engine::{Analysis, DocOutcome};
 use crate::pack::Rule;
 
 /// A builtin check: reads the analysis, pushes findings for rule `idx`.
-pub type CheckFn = fn(&Analysis, usize, &Rule, &mut Vec<Finding>);
+pub type CheckFn = fn(&Analysis, usize, &Rule, &mut DocOutcome);
 
 /// Every builtin check, by id.
 pub const BUILTINS: &[(&str, CheckFn)] = &[

@@ -167,3 +167,241 @@ impl Analysis<'_> {
         set
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::document::{Document, Format};
+    use crate::engine::{Analysis, Engine};
+    use crate::pack::{Cue, Pack};
+
+    /// The cues of the first occurrence of `needle` in `text`.
+    fn cues(text: &str, needle: &str) -> Vec<&'static str> {
+        let engine = Engine::new(Pack::embedded().unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let doc = Document::parse(text, Format::Text);
+        let hits = engine.scanner.scan(&doc.text);
+        let a = Analysis::new(&doc, &engine.pack, &hits, &engine.cues);
+        let start = doc
+            .text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in {text}"));
+        a.cues_of(&(start..start + needle.len())).names()
+    }
+
+    fn has(text: &str, needle: &str, cue: Cue) -> bool {
+        let name = Cue::ALL
+            .iter()
+            .find(|(_, c)| *c == cue)
+            .map_or("", |(n, _)| *n);
+        cues(text, needle).contains(&name)
+    }
+
+    #[test]
+    fn negation_within_window_and_clause() {
+        assert!(has(
+            "There is no cure for addiction.",
+            "cure for addiction",
+            Cue::Negated
+        ));
+        assert!(has(
+            "Baclofen is not a controlled substance.",
+            "controlled substance",
+            Cue::Negated
+        ));
+        assert!(has(
+            "Never stop baclofen abruptly.",
+            "stop baclofen",
+            Cue::Negated
+        ));
+        assert!(has(
+            "Gabapentin doesn’t cause seizures.",
+            "cause seizures",
+            Cue::Negated
+        ));
+        // Too far away: more than five words between the negation and the match.
+        assert!(!has(
+            "It is not the case that the drug in question is addictive.",
+            "addictive",
+            Cue::Negated
+        ));
+    }
+
+    #[test]
+    fn clause_breaks_end_negation_scope() {
+        assert!(!has(
+            "There is no cure, but treatment works.",
+            "treatment works",
+            Cue::Negated
+        ));
+        assert!(!has(
+            "It is not a cure; it reduces cravings.",
+            "reduces cravings",
+            Cue::Negated
+        ));
+        assert!(!has(
+            "It is not a cure however it reduces cravings.",
+            "reduces cravings",
+            Cue::Negated
+        ));
+        assert!(!has(
+            "Although it is not a narcotic, cases of addiction exist.",
+            "addiction",
+            Cue::Negated
+        ));
+        // A comma ends a verb-like negation but not a negated subject with an apposition.
+        assert!(!has(
+            "To avoid withdrawal, taper off slowly.",
+            "taper off",
+            Cue::Negated
+        ));
+        assert!(has(
+            "No medication, including naltrexone, is completely safe.",
+            "completely safe",
+            Cue::Negated
+        ));
+    }
+
+    #[test]
+    fn pseudo_negations_do_not_negate() {
+        assert!(!has(
+            "It is not only effective but cheap.",
+            "effective",
+            Cue::Negated
+        ));
+        assert!(!has(
+            "There is no doubt it is addictive.",
+            "addictive",
+            Cue::Negated
+        ));
+        assert!(!has(
+            "Ask whether or not baclofen is addictive.",
+            "addictive",
+            Cue::Negated
+        ));
+        assert!(has(
+            "It is not necessarily effective for everyone.",
+            "effective",
+            Cue::Hedged
+        ));
+    }
+
+    #[test]
+    fn hedges_conditionals_and_scopes() {
+        assert!(has(
+            "Baclofen may reduce cravings.",
+            "reduce cravings",
+            Cue::Hedged
+        ));
+        assert!(has(
+            "Some studies suggest it works.",
+            "it works",
+            Cue::Hedged
+        ));
+        assert!(!has(
+            "Baclofen reduces cravings.",
+            "reduces cravings",
+            Cue::Hedged
+        ));
+        assert!(has(
+            "If you take too much, it can cause seizures.",
+            "seizures",
+            Cue::Conditional
+        ));
+        assert!(has(
+            "At high doses it can cause seizures.",
+            "seizures",
+            Cue::Conditional
+        ));
+        assert!(has(
+            "At a normal prescribed dose, it is not addictive.",
+            "not addictive",
+            Cue::ScopedNormal
+        ));
+        assert!(has(
+            "When misused at high doses, it is addictive.",
+            "addictive",
+            Cue::ScopedHigh
+        ));
+    }
+
+    #[test]
+    fn supervision_in_sentence_or_previous_and_not_negated() {
+        assert!(has(
+            "Your doctor will start you at 10 mg twice a day.",
+            "10 mg twice a day",
+            Cue::Supervised
+        ));
+        assert!(has(
+            "Talk with your doctor first. Then take 10 mg twice a day.",
+            "10 mg twice a day",
+            Cue::Supervised
+        ));
+        assert!(!has(
+            "Take 10 mg twice a day without asking your doctor.",
+            "10 mg twice a day",
+            Cue::Supervised
+        ));
+        assert!(!has(
+            "Ask your sponsor, then take 10 mg twice a day.",
+            "10 mg twice a day",
+            Cue::Supervised
+        ));
+        // Two sentences back is too far.
+        assert!(!has(
+            "Ask your doctor. It helps. Take 10 mg twice a day.",
+            "10 mg twice a day",
+            Cue::Supervised
+        ));
+    }
+
+    #[test]
+    fn citations_resolve_only_against_the_page() {
+        let cited = "Studies show it works [1].\n\nReferences\n\n1. Smith, J. (2019). A trial of it. J Med.";
+        assert!(has(cited, "Studies show", Cue::Cited));
+        // An unresolved marker still counts as a citation cue (E002 reports the marker itself).
+        assert!(has(
+            "Studies show it works [1].",
+            "Studies show",
+            Cue::Cited
+        ));
+        assert!(has(
+            "According to NIDA, studies show it works.",
+            "studies show",
+            Cue::Cited
+        ));
+        assert!(has(
+            "A 2019 study found that it works.",
+            "found that",
+            Cue::Cited
+        ));
+        assert!(!has(
+            "Studies show it works. Call us today.",
+            "Studies show",
+            Cue::Cited
+        ));
+    }
+
+    #[test]
+    fn quoted_and_reported() {
+        assert!(has(
+            "People call it “a miracle cure” online.",
+            "miracle cure",
+            Cue::Quoted
+        ));
+        assert!(has(
+            "It was believed to have no abuse potential.",
+            "no abuse potential",
+            Cue::Reported
+        ));
+        assert!(has(
+            "Some people worry that it is trading one addiction for another.",
+            "trading one addiction",
+            Cue::Reported
+        ));
+        assert!(!has(
+            "It has no abuse potential.",
+            "no abuse potential",
+            Cue::Reported
+        ));
+    }
+}

@@ -13,7 +13,7 @@ pub(super) fn run(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         Kind::Conflict => conflict(a, idx, rule, out),
         Kind::Builtin => {
             if let Some(check) = rule.check.as_deref().and_then(crate::checks::get) {
-                check(a, idx, rule, &mut out.findings);
+                check(a, idx, rule, out);
             }
         }
     }
@@ -229,9 +229,12 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
             lows.push(h.clone());
         }
     }
+    // A contradicting form inside a surviving reassurance ("addictive" in "not addictive") is
+    // part of it; inside a negated one ("not approved by the FDA for AUD") it stands.
+    let surviving = lows.clone();
     for h in a.hits.union(&spec.high) {
         if a.hits.any_overlapping(&rule.exclude, &h)
-            || low_hits.iter().any(|l| l.start < h.end && h.start < l.end)
+            || surviving.iter().any(|l| l.start < h.end && h.start < l.end)
             || !assertive(&h)
         {
             continue;
@@ -290,6 +293,7 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
             low: true,
             span: low.clone(),
             paired: paired_lows[li],
+            value: None,
         });
     }
     for h in highs {
@@ -299,6 +303,7 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
             low: false,
             span: h,
             paired: false,
+            value: None,
         });
     }
 }

@@ -71,6 +71,9 @@ pub struct Assertion {
     pub span: Range<usize>,
     /// Whether it already met its opposite on its own page.
     pub paired: bool,
+    /// A figure the assertion states (dose ceilings and toxic doses); when both sides carry
+    /// one, they conflict only if the contradicting figure is at or below the reassuring one.
+    pub value: Option<f64>,
 }
 
 /// Lexicon matchers the cue layer and the gates need.

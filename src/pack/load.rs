@@ -28,8 +28,9 @@ impl Ctx<'_> {
     }
 }
 
-pub(super) fn load(mut files: Vec<(String, String)>) -> crate::Result<Pack> {
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+/// Loads files in the order given (the embedded pack first, then the user's), so that a user's
+/// facts file overrides the embedded entries for the drugs it names.
+pub(super) fn load(files: Vec<(String, String)>) -> crate::Result<Pack> {
     let mut pack = Pack::default();
     let is_lexicon = |p: &str| p.contains("lexicons/") || p.starts_with("lexicons");
     let is_facts = |p: &str| p.contains("facts/") || p.starts_with("facts");
@@ -98,11 +99,12 @@ fn load_lexicons(pack: &mut Pack, path: &str, text: &str) -> crate::Result<()> {
 
 fn load_facts(pack: &mut Pack, path: &str, text: &str) -> crate::Result<()> {
     let file: FactsFile = parse(path, text)?;
-    pack.facts.as_of = file.as_of;
-    pack.facts.source = file.source;
-    for f in file.facts {
+    // Later files (a user's, loaded after the embedded pack) override entries drug by drug.
+    for mut f in file.facts {
+        f.as_of = file.as_of.clone();
         pack.facts.by_drug.insert(f.drug.clone(), f);
     }
+    let _ = file.source;
     Ok(())
 }
 

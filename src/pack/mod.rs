@@ -313,13 +313,9 @@ pub struct Drug {
     pub matcher: MatcherId,
 }
 
-/// Facts table with its provenance.
+/// Facts table; each entry carries its own source and date.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    /// Date the facts were checked.
-    pub as_of: String,
-    /// Where they come from.
-    pub source: String,
     /// Facts by drug id.
     pub by_drug: BTreeMap<String, FactEntry>,
 }

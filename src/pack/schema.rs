@@ -194,4 +194,7 @@ pub struct FactEntry {
     pub not_classes: Vec<String>,
     /// Where the facts come from.
     pub source: String,
+    /// Date of the file the entry came from (filled at load).
+    #[serde(skip)]
+    pub as_of: String,
 }
