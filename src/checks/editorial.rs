@@ -100,14 +100,25 @@ pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutc
     for (i, b) in a.doc.blocks.iter().enumerate() {
         let text = a.doc.slice(&b.span);
         let words = text.split_whitespace().count();
-        if (2..=8).contains(&words) {
+        if (3..=8).contains(&words) {
             groups
                 .entry(normalized(text.trim_end_matches(['?', '.', '!'])))
                 .or_default()
                 .push(i);
         }
     }
-    let mut keys: Vec<_> = groups.into_iter().filter(|(_, v)| v.len() >= min).collect();
+    // A keyword line is typed in lower case somewhere, or is a search question; repeated
+    // button labels ("Call us", "Get help now") are not keyword stuffing.
+    let keyword_like = |blocks: &Vec<usize>| {
+        blocks.iter().any(|i| {
+            let t = a.doc.slice(&a.doc.blocks[*i].span);
+            t.ends_with('?') || !t.chars().any(char::is_uppercase)
+        })
+    };
+    let mut keys: Vec<_> = groups
+        .into_iter()
+        .filter(|(_, v)| v.len() >= min && keyword_like(v))
+        .collect();
     keys.sort_by_key(|(_, v)| v[0]);
     for (_, blocks) in keys {
         let spans: Vec<_> = blocks

@@ -16,7 +16,7 @@ pub(super) fn parse(source: &str) -> Document {
     let mut in_metadata = false;
     let mut quote = 0usize;
     let mut items = 0usize;
-    let mut link_start: Vec<usize> = Vec::new();
+    let mut link_start: Vec<(usize, String)> = Vec::new();
     for (event, range) in Parser::new_ext(source, opts).into_offset_iter() {
         match event {
             Event::Start(tag) => match tag {
@@ -45,7 +45,7 @@ pub(super) fn parse(source: &str) -> Document {
                     skip += 1;
                     in_metadata = true;
                 }
-                Tag::Link { .. } => link_start.push(b.len()),
+                Tag::Link { dest_url, .. } => link_start.push((b.len(), dest_url.to_string())),
                 Tag::FootnoteDefinition(_) => {
                     b.footnote_definitions += 1;
                     b.start(BlockKind::Paragraph);
@@ -67,8 +67,8 @@ pub(super) fn parse(source: &str) -> Document {
                     in_metadata = false;
                 }
                 TagEnd::Link => {
-                    if let Some(s) = link_start.pop() {
-                        if b.len() > s {
+                    if let Some((s, href)) = link_start.pop() {
+                        if b.len() > s && super::is_source_link(&href, b.text_since(s)) {
                             b.links.push(s..b.len());
                         }
                     }
@@ -169,9 +169,9 @@ mod tests {
 
     #[test]
     fn soft_breaks_join_lines_and_links_are_recorded() {
-        let src = "A line\ncontinues [here](http://x.org).\n\nTerm[^1].\n\n[^1]: Source.\n";
+        let src = "A line\ncontinues [here](https://doi.org/10.1/x), [there](/about).\n\nTerm[^1].\n\n[^1]: Source.\n";
         let d = parse(src);
-        assert_eq!(d.slice(&d.blocks[0].span), "A line continues here.");
+        assert_eq!(d.slice(&d.blocks[0].span), "A line continues here, there.");
         assert_eq!(d.links.len(), 1);
         assert_eq!(d.footnote_definitions, 1);
         assert!(d.text.contains("Term[^1]."));

@@ -1,6 +1,7 @@
 //! The document model: visible text split into blocks and sentences, with every span mapped back
 //! to byte offsets in the original source. Everything after parsing works on [`Document`].
 
+mod html;
 mod markdown;
 mod offset_map;
 mod text;
@@ -17,6 +18,8 @@ pub enum Format {
     Text,
     /// CommonMark with front matter, tables and footnotes.
     Markdown,
+    /// HTML: visible text with positions in the original markup.
+    Html,
 }
 
 impl Format {
@@ -25,6 +28,7 @@ impl Format {
         match ext.to_ascii_lowercase().as_str() {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
             _ => None,
         }
     }
@@ -100,7 +104,7 @@ pub struct Document {
     pub sentences: Vec<Sentence>,
     /// Front matter and similar metadata.
     pub meta: Metadata,
-    /// Ranges of hyperlink text (in `text`), sorted.
+    /// Ranges (in `text`) of hyperlinks that point at a source (see [`is_source_link`]), sorted.
     pub links: Vec<Range<usize>>,
     /// Number of footnote definitions (Markdown `[^1]: ...`).
     pub footnote_definitions: usize,
@@ -112,6 +116,7 @@ impl Document {
         match format {
             Format::Text => text::parse(source),
             Format::Markdown => markdown::parse(source),
+            Format::Html => html::parse(source),
         }
     }
 
@@ -139,6 +144,67 @@ impl Document {
     }
 }
 
+/// Whether a hyperlink backs a claim: it points at a scholarly, government or clinical-reference
+/// source, or its text reads like a citation ("[3]", "a 2019 study"). Internal navigation links
+/// ("/drugs/baclofen") are not citations.
+pub fn is_source_link(href: &str, text: &str) -> bool {
+    const SOURCES: &[&str] = &[
+        "doi.org",
+        "doi:",
+        "ncbi.nlm.nih.gov",
+        "pubmed",
+        "nih.gov",
+        ".gov/",
+        ".edu/",
+        "who.int",
+        "cochrane",
+        "sciencedirect",
+        "springer",
+        "wiley.com",
+        "nejm.org",
+        "jamanetwork",
+        "thelancet",
+        "bmj.com",
+        "nature.com",
+        "tandfonline",
+        "sagepub",
+        "academic.oup.com",
+        "psychiatryonline",
+        "asam.org",
+        "dailymed",
+        "medlineplus",
+        "accessdata.fda.gov",
+        "clinicaltrials.gov",
+        "europepmc",
+        "frontiersin",
+        "plos",
+    ];
+    let h = href.to_ascii_lowercase();
+    let h = if h.ends_with(".gov") || h.ends_with(".edu") {
+        format!("{h}/")
+    } else {
+        h
+    };
+    let t = text.trim().to_ascii_lowercase();
+    let marker = !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || "[]()^, -".contains(c));
+    let words = [
+        "study",
+        "studies",
+        "research",
+        "trial",
+        "source",
+        "review",
+        "report",
+        "guideline",
+        "label",
+        "journal",
+        "et al",
+    ];
+    SOURCES.iter().any(|s| h.contains(s)) || marker || words.iter().any(|w| t.contains(w))
+}
+
 /// Builds a [`Document`] from pieces of visible text, each tied to a source range.
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
@@ -155,6 +221,11 @@ impl Builder {
     /// Current length of the visible text.
     pub(crate) fn len(&self) -> usize {
         self.text.len()
+    }
+
+    /// The visible text pushed since offset `start`.
+    pub(crate) fn text_since(&self, start: usize) -> &str {
+        self.text.get(start..).unwrap_or("")
     }
 
     /// Starts a block (closing any open one).

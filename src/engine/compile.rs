@@ -286,32 +286,6 @@ impl Scanner {
         self.regexes.len()
     }
 
-    /// Times the three parts of a scan (diagnostics for the bench).
-    pub fn profile(
-        &self,
-        text: &str,
-    ) -> (
-        std::time::Duration,
-        std::time::Duration,
-        std::time::Duration,
-    ) {
-        let t = std::time::Instant::now();
-        if let Some(ac) = &self.ac {
-            let _ = ac.find_overlapping_iter(text).count();
-        }
-        let ac_time = t.elapsed();
-        let t = std::time::Instant::now();
-        let set: Vec<usize> = self.set.matches(text).iter().collect();
-        let set_time = t.elapsed();
-        let t = std::time::Instant::now();
-        for i in set {
-            if let Some((re, _)) = self.regexes[i].get() {
-                let _ = re.find_iter(text).count();
-            }
-        }
-        (ac_time, set_time, t.elapsed())
-    }
-
     /// Scans `text` once and returns hits per matcher.
     pub fn scan(&self, text: &str) -> Hits {
         let mut by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count];

@@ -1,0 +1,76 @@
+//! Where the time goes, in process: parse, scan (automaton + RegexSet), and everything after the
+//! scan (analysis, the cue layer, rule kinds, assertions). Corpus: every page under fixtures/,
+//! linted ROUNDS times (warm). Run: `cargo run --release --example stage_costs [ROUNDS]`.
+
+use std::time::{Duration, Instant};
+
+use copylint::document::{Document, Format};
+use copylint::{discover, Engine, Pack};
+
+fn main() {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let t = Instant::now();
+    let engine = Engine::new(Pack::embedded().expect("embedded pack")).expect("engine");
+    let build = t.elapsed();
+    let (inputs, _) = discover(&["fixtures".into()], None);
+    let pages: Vec<(String, Format)> = inputs
+        .iter()
+        .map(|i| {
+            (
+                std::fs::read_to_string(&i.path).expect("read fixture"),
+                i.format,
+            )
+        })
+        .collect();
+    let bytes: usize = pages.iter().map(|(t, _)| t.len()).sum();
+    // Warm up lazy DFAs and lazily compiled regexes.
+    for (text, f) in &pages {
+        engine.lint(&Document::parse(text, *f));
+    }
+    let (mut parse, mut scan, mut full) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut findings = 0;
+    for _ in 0..rounds {
+        for (text, f) in &pages {
+            let t = Instant::now();
+            let doc = Document::parse(text, *f);
+            parse += t.elapsed();
+            let t = Instant::now();
+            let hits = engine.scanner().scan(&doc.text);
+            scan += t.elapsed();
+            drop(hits);
+            let t = Instant::now();
+            findings += engine.lint(&doc).findings.len();
+            full += t.elapsed();
+        }
+    }
+    let mb = (bytes * rounds) as f64 / 1e6;
+    let after_scan = full.saturating_sub(scan);
+    println!(
+        "engine build: {build:?} ({} phrases, {} patterns)",
+        engine.scanner().phrase_count(),
+        engine.scanner().pattern_count()
+    );
+    println!(
+        "corpus: {} pages, {bytes} bytes, x{rounds} rounds = {mb:.1} MB, {findings} findings",
+        pages.len()
+    );
+    println!(
+        "parse:         {parse:?} ({:.1} MB/s)",
+        mb / parse.as_secs_f64()
+    );
+    println!(
+        "scan:          {scan:?} ({:.1} MB/s)",
+        mb / scan.as_secs_f64()
+    );
+    println!(
+        "lint (scan + analysis + cues + rules): {full:?} ({:.1} MB/s)",
+        mb / full.as_secs_f64()
+    );
+    println!(
+        "after the scan (analysis, cue layer, rule kinds, assertions): {after_scan:?} = {:.0}% of parse+lint",
+        100.0 * after_scan.as_secs_f64() / (parse + full).as_secs_f64()
+    );
+}

@@ -1,0 +1,460 @@
+//! HTML through html5gum (a WHATWG-compliant tokenizer with source spans). The visible text is
+//! read as a browser user reads it (scripts, styles, templates, hidden elements and `nav` menus
+//! left out; entities decoded; white space collapsed) while every character keeps its position
+//! in the original bytes, so a finding on "doesn’t" written as `doesn&rsquo;t` underlines the
+//! right source. Block elements make blocks; inline elements (`b`, `a`, `span`) do not split
+//! sentences. `alt` and `title` attributes are their own short blocks. `<meta name="author">`
+//! and JSON-LD `author` / `reviewedBy` become metadata.
+
+use std::ops::Range;
+
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+
+use super::{BlockKind, Builder, Document, Format, MetaField};
+
+/// Elements whose content is never visible text.
+const INVISIBLE: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object",
+    "select", "textarea", "canvas", "audio", "video",
+];
+/// Page furniture left out by default.
+const FURNITURE: &[&str] = &["nav"];
+/// Elements without an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+fn block_kind(tag: &str) -> Option<BlockKind> {
+    Some(match tag {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
+        "li" | "dt" | "dd" => BlockKind::ListItem,
+        "td" | "th" | "caption" => BlockKind::TableCell,
+        "blockquote" => BlockKind::Quote,
+        "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "aside" | "ul"
+        | "ol" | "dl" | "table" | "tr" | "thead" | "tbody" | "tfoot" | "form" | "address"
+        | "pre" | "hr" | "br" | "figure" | "figcaption" | "details" | "summary" | "fieldset"
+        | "legend" | "body" | "html" => BlockKind::Paragraph,
+        _ => return None,
+    })
+}
+
+struct Open {
+    name: String,
+    hidden: bool,
+    kind: Option<BlockKind>,
+}
+
+struct State<'s> {
+    source: &'s str,
+    b: Builder,
+    stack: Vec<Open>,
+    hidden: usize,
+    space: bool,
+    links: Vec<(usize, String)>,
+    sup: usize,
+    json_ld: bool,
+    extra_blocks: Vec<(String, Range<usize>)>,
+}
+
+impl State<'_> {
+    fn kind(&self) -> BlockKind {
+        if self.stack.iter().any(|o| o.kind == Some(BlockKind::Quote)) {
+            return BlockKind::Quote;
+        }
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|o| o.kind)
+            .unwrap_or(BlockKind::Paragraph)
+    }
+
+    fn ensure_block(&mut self) {
+        if self.b.open_kind().is_none() {
+            let k = self.kind();
+            self.b.start(k);
+            self.space = true;
+        }
+    }
+
+    fn break_block(&mut self) {
+        self.b.end();
+        self.space = true;
+    }
+
+    fn push_char(&mut self, c: char, src: Range<usize>) {
+        if c.is_whitespace() || c == '\u{a0}' {
+            if !self.space {
+                self.ensure_block();
+                self.b.replaced(" ", src);
+                self.space = true;
+            }
+            return;
+        }
+        self.ensure_block();
+        let mut buf = [0u8; 4];
+        let s = c.encode_utf8(&mut buf);
+        if src.len() == s.len() && self.source.get(src.clone()) == Some(s) {
+            self.b.verbatim(s, src.start);
+        } else {
+            self.b.replaced(s, src);
+        }
+        self.space = false;
+    }
+
+    /// Pushes decoded text aligned with its raw source range.
+    fn push_text(&mut self, raw: Range<usize>, decoded: &str) {
+        if self.sup > 0
+            && decoded
+                .trim()
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '-')
+            && !decoded.trim().is_empty()
+        {
+            // A superscript reference number: "cravings<sup>3</sup>" reads as a marker.
+            self.ensure_block();
+            self.b.replaced(&format!("[{}]", decoded.trim()), raw);
+            self.space = false;
+            return;
+        }
+        for (c, src) in align(self.source, raw, decoded) {
+            self.push_char(c, src);
+        }
+    }
+}
+
+/// Pairs each decoded character with the raw source bytes it came from: verbatim characters map
+/// to themselves, an entity (`&rsquo;`, `&#8212;`, `&amp;`) maps to its whole reference, CRLF to
+/// its two bytes.
+fn align(source: &str, raw: Range<usize>, decoded: &str) -> Vec<(char, Range<usize>)> {
+    let raw_text = source.get(raw.clone()).unwrap_or("");
+    let rb = raw_text.as_bytes();
+    let mut out = Vec::with_capacity(decoded.len());
+    let mut i = 0;
+    for dc in decoded.chars() {
+        let rest = &raw_text[i.min(raw_text.len())..];
+        let rc = rest.chars().next();
+        let at = raw.start + i;
+        if rc == Some('&')
+            && (dc != '&'
+                || rest.starts_with("&amp;")
+                || rest.starts_with("&#38;")
+                || rest.starts_with("&#x26;"))
+        {
+            let mut k = i + 1;
+            while k < rb.len() && (rb[k].is_ascii_alphanumeric() || rb[k] == b'#') {
+                k += 1;
+            }
+            if k < rb.len() && rb[k] == b';' {
+                k += 1;
+            }
+            out.push((dc, at..raw.start + k));
+            i = k;
+        } else if rc == Some('\r') && dc == '\n' {
+            let len = if rest.starts_with("\r\n") { 2 } else { 1 };
+            out.push((dc, at..at + len));
+            i += len;
+        } else if let Some(rc) = rc {
+            // Equal characters, or a replacement (NUL -> U+FFFD): map to the raw character.
+            out.push((dc, at..at + rc.len_utf8()));
+            i += rc.len_utf8();
+        } else {
+            out.push((dc, raw.end..raw.end));
+        }
+    }
+    out
+}
+
+fn attr<'t>(
+    tag: &'t html5gum::StartTag<usize>,
+    name: &str,
+) -> Option<&'t html5gum::Spanned<html5gum::HtmlString, usize>> {
+    tag.attributes
+        .iter()
+        .find(|(k, _)| k.as_slice() == name.as_bytes())
+        .map(|(_, v)| v)
+}
+
+fn lossy(s: &[u8]) -> String {
+    String::from_utf8_lossy(s).into_owned()
+}
+
+pub(super) fn parse(source: &str) -> Document {
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    emitter.naively_switch_states(true);
+    let mut st = State {
+        source,
+        b: Builder::default(),
+        stack: Vec::new(),
+        hidden: 0,
+        space: true,
+        links: Vec::new(),
+        sup: 0,
+        json_ld: false,
+        extra_blocks: Vec::new(),
+    };
+    for token in Tokenizer::new_with_emitter(source, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => start_tag(&mut st, &tag),
+            Token::EndTag(tag) => end_tag(&mut st, &lossy(&tag.name).to_ascii_lowercase()),
+            Token::String(s) => {
+                let raw = s.span.start..s.span.end;
+                if st.json_ld {
+                    read_json_ld(&mut st.b, source, raw, &lossy(&s.value));
+                } else if st.hidden == 0 {
+                    let text = lossy(&s.value);
+                    st.push_text(raw, &text);
+                }
+            }
+            _ => {}
+        }
+    }
+    st.b.end();
+    for (text, span) in std::mem::take(&mut st.extra_blocks) {
+        st.b.start(BlockKind::Paragraph);
+        st.space = true;
+        for (c, src) in align(source, span, &text) {
+            st.push_char(c, src);
+        }
+        st.b.end();
+    }
+    st.b.finish(Format::Html)
+}
+
+fn start_tag(st: &mut State, tag: &html5gum::StartTag<usize>) {
+    let name = lossy(&tag.name).to_ascii_lowercase();
+    if name == "meta" {
+        let meta_name = attr(tag, "name").map(|v| lossy(&v.value).to_ascii_lowercase());
+        if let (Some(n), Some(content)) = (meta_name, attr(tag, "content")) {
+            let field = MetaField {
+                value: lossy(&content.value).trim().to_string(),
+                source_span: content.span.start..content.span.end,
+            };
+            match n.as_str() {
+                "author" => st.b.meta.author = Some(field),
+                "reviewer" | "reviewed_by" | "reviewed-by" => st.b.meta.reviewer = Some(field),
+                _ => {}
+            }
+        }
+        return;
+    }
+    if name == "script" && attr(tag, "type").is_some_and(|t| lossy(&t.value).contains("ld+json")) {
+        st.json_ld = true;
+    }
+    let hidden_attr = attr(tag, "hidden").is_some()
+        || attr(tag, "aria-hidden").is_some_and(|v| v.value.as_slice() == b"true")
+        || attr(tag, "style").is_some_and(|v| {
+            let s = lossy(&v.value).replace(' ', "").to_ascii_lowercase();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        });
+    if st.hidden == 0 {
+        for a in ["alt", "title"] {
+            if let Some(v) = attr(tag, a) {
+                let text = lossy(&v.value);
+                if !text.trim().is_empty() {
+                    st.extra_blocks.push((text, v.span.start..v.span.end));
+                }
+            }
+        }
+    }
+    let kind = block_kind(&name);
+    if kind.is_some() {
+        st.break_block();
+    }
+    if VOID.contains(&name.as_str()) || tag.self_closing {
+        return;
+    }
+    // Implied end tags: a new <p> or <li> closes an open one at the top.
+    if matches!(name.as_str(), "p" | "li" | "dt" | "dd")
+        && st.stack.last().is_some_and(|o| o.name == name)
+    {
+        end_tag(st, &name);
+    }
+    let hidden =
+        hidden_attr || INVISIBLE.contains(&name.as_str()) || FURNITURE.contains(&name.as_str());
+    if hidden {
+        st.hidden += 1;
+    }
+    match name.as_str() {
+        "a" => {
+            let href = attr(tag, "href")
+                .map(|h| lossy(&h.value))
+                .unwrap_or_default();
+            st.links.push((st.b.len(), href));
+        }
+        "sup" => st.sup += 1,
+        _ => {}
+    }
+    st.stack.push(Open { name, hidden, kind });
+}
+
+fn end_tag(st: &mut State, name: &str) {
+    if name == "script" {
+        st.json_ld = false;
+    }
+    let Some(pos) = st.stack.iter().rposition(|o| o.name == name) else {
+        if name == "br" || name == "p" {
+            st.break_block();
+        }
+        return;
+    };
+    while st.stack.len() > pos {
+        let Some(open) = st.stack.pop() else { break };
+        if open.hidden {
+            st.hidden = st.hidden.saturating_sub(1);
+        }
+        match open.name.as_str() {
+            "a" => {
+                if let Some((s, href)) = st.links.pop() {
+                    if st.b.len() > s && super::is_source_link(&href, st.b.text_since(s)) {
+                        st.b.links.push(s..st.b.len());
+                    }
+                }
+            }
+            "sup" => st.sup = st.sup.saturating_sub(1),
+            _ => {}
+        }
+        if open.kind.is_some() {
+            st.break_block();
+        }
+    }
+}
+
+/// Reads schema.org `author` / `reviewedBy` (a string, or an object or list with `name`).
+fn read_json_ld(b: &mut Builder, source: &str, raw: Range<usize>, text: &str) {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return;
+    };
+    let mut stack = vec![&v];
+    while let Some(node) = stack.pop() {
+        match node {
+            serde_json::Value::Object(map) => {
+                for (k, val) in map {
+                    let target = match k.as_str() {
+                        "author" => Some(true),
+                        "reviewedBy" => Some(false),
+                        _ => None,
+                    };
+                    if let (Some(is_author), Some(name)) = (target, person_name(val)) {
+                        let span = source
+                            .get(raw.clone())
+                            .and_then(|s| s.find(&name))
+                            .map_or(raw.start..raw.start, |i| {
+                                raw.start + i..raw.start + i + name.len()
+                            });
+                        let field = MetaField {
+                            value: name,
+                            source_span: span,
+                        };
+                        if is_author {
+                            b.meta.author.get_or_insert(field);
+                        } else {
+                            b.meta.reviewer.get_or_insert(field);
+                        }
+                    }
+                    stack.push(val);
+                }
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+}
+
+fn person_name(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(m) => m.get("name").and_then(|n| n.as_str()).map(str::to_string),
+        serde_json::Value::Array(a) => a.first().and_then(person_name),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(d: &Document) -> Vec<(BlockKind, &str)> {
+        d.blocks
+            .iter()
+            .map(|b| (b.kind, d.slice(&b.span)))
+            .collect()
+    }
+
+    #[test]
+    fn entities_map_to_their_source_bytes() {
+        let src =
+            "<p>It doesn&rsquo;t &mdash; really &#8212; help &amp; more.&nbsp;Now\r\nthen.</p>";
+        let d = parse(src);
+        assert_eq!(
+            d.slice(&d.blocks[0].span),
+            "It doesn’t — really — help & more. Now then."
+        );
+        let now = d.text.find(" Now").unwrap_or(0);
+        assert_eq!(&src[d.source_span(&(now..now + 1))], "&nbsp;");
+        let then = d.text.find(" then").unwrap_or(0);
+        assert_eq!(&src[d.source_span(&(then..then + 1))], "\r\n");
+        let at = d.text.find("doesn’t").unwrap_or(0);
+        let span = d.source_span(&(at..at + "doesn’t".len()));
+        assert_eq!(&src[span], "doesn&rsquo;t");
+        let amp = d.text.find('&').unwrap_or(0);
+        assert_eq!(&src[d.source_span(&(amp..amp + 1))], "&amp;");
+    }
+
+    #[test]
+    fn block_structure_and_inline_tags() {
+        let src = "<nav><a href=/>Home</a></nav><h1>Title</h1><p>Some <b>bold</b> and <a href=https://pubmed.ncbi.nlm.nih.gov/1>linked</a> text.\n  More.</p><ul><li>One<li>Two</ul><script>var x = '<p>no</p>';</script><footer><p>Foot.</p></footer>";
+        let d = parse(src);
+        assert_eq!(
+            blocks(&d),
+            vec![
+                (BlockKind::Heading, "Title"),
+                (BlockKind::Paragraph, "Some bold and linked text. More."),
+                (BlockKind::ListItem, "One"),
+                (BlockKind::ListItem, "Two"),
+                (BlockKind::Paragraph, "Foot."),
+            ]
+        );
+        assert_eq!(d.links.len(), 1);
+        assert_eq!(d.sentences.iter().filter(|s| s.block == 1).count(), 2);
+    }
+
+    #[test]
+    fn hidden_alt_title_sup_and_metadata() {
+        let src = r#"<html><head><meta name="author" content="Jane Roe"><script type="application/ld+json">{"@type":"MedicalWebPage","reviewedBy":{"@type":"Person","name":"Dr. A. Smith, MD"}}</script></head><body><p hidden>Secret</p><p>Cravings drop<sup>3</sup>.</p><img alt="A pill bottle" src=x></body></html>"#;
+        let d = parse(src);
+        let texts: Vec<&str> = d.blocks.iter().map(|b| d.slice(&b.span)).collect();
+        assert_eq!(texts, vec!["Cravings drop[3].", "A pill bottle"]);
+        assert_eq!(
+            d.meta.author.as_ref().map(|m| m.value.as_str()),
+            Some("Jane Roe")
+        );
+        let r = d
+            .meta
+            .reviewer
+            .as_ref()
+            .map(|m| &src[m.source_span.clone()]);
+        assert_eq!(r, Some("Dr. A. Smith, MD"));
+    }
+
+    #[test]
+    fn deep_nesting_and_garbage_do_not_crash() {
+        let deep = "<div>".repeat(10_000) + "text" + &"</div>".repeat(10_000);
+        let d = parse(&deep);
+        assert_eq!(d.slice(&d.blocks[0].span), "text");
+        for junk in [
+            "<",
+            "<p",
+            "</",
+            "&#",
+            "&#xZZ;",
+            "<p>&",
+            "<a href='",
+            "<!--",
+            "<p>a</b></i>b",
+            "\u{0}<p>\u{0}</p>",
+        ] {
+            let _ = parse(junk);
+        }
+    }
+}
