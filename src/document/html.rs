@@ -180,11 +180,20 @@ fn lossy(s: &[u8]) -> String {
 }
 
 pub(super) fn parse(source: &str) -> Document {
+    let mut b = Builder::default();
+    parse_into(&mut b, source, 0..source.len());
+    b.finish(Format::Html)
+}
+
+/// Reads the HTML in `source[range]` into `b` (also used for HTML blocks inside Markdown).
+pub(super) fn parse_into(b: &mut Builder, source: &str, range: Range<usize>) {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
+    let base = range.start;
+    let input = source.get(range).unwrap_or("");
     let mut st = State {
         source,
-        b: Builder::default(),
+        b: std::mem::take(b),
         stack: Vec::new(),
         hidden: 0,
         space: true,
@@ -193,12 +202,20 @@ pub(super) fn parse(source: &str) -> Document {
         json_ld: false,
         extra_blocks: Vec::new(),
     };
-    for token in Tokenizer::new_with_emitter(source, emitter).flatten() {
+    for token in Tokenizer::new_with_emitter(input, emitter).flatten() {
         match token {
-            Token::StartTag(tag) => start_tag(&mut st, &tag),
+            Token::StartTag(mut tag) => {
+                tag.span.start += base;
+                tag.span.end += base;
+                for v in tag.attributes.values_mut() {
+                    v.span.start += base;
+                    v.span.end += base;
+                }
+                start_tag(&mut st, &tag)
+            }
             Token::EndTag(tag) => end_tag(&mut st, &lossy(&tag.name).to_ascii_lowercase()),
             Token::String(s) => {
-                let raw = s.span.start..s.span.end;
+                let raw = s.span.start + base..s.span.end + base;
                 if st.json_ld {
                     read_json_ld(&mut st.b, source, raw, &lossy(&s.value));
                 } else if st.hidden == 0 {
@@ -218,7 +235,7 @@ pub(super) fn parse(source: &str) -> Document {
         }
         st.b.end();
     }
-    st.b.finish(Format::Html)
+    *b = st.b;
 }
 
 fn start_tag(st: &mut State, tag: &html5gum::StartTag<usize>) {

@@ -40,7 +40,14 @@ pub(super) fn parse(source: &str) -> Document {
                 }
                 Tag::BlockQuote(_) => quote += 1,
                 Tag::TableCell => b.start(BlockKind::TableCell),
-                Tag::CodeBlock(_) | Tag::Image { .. } | Tag::HtmlBlock => skip += 1,
+                Tag::HtmlBlock => {
+                    // Raw HTML is read as a browser would: comments and scripts vanish, a
+                    // <div> of prose is linted with exact positions.
+                    b.end();
+                    super::html::parse_into(&mut b, source, range.clone());
+                    skip += 1;
+                }
+                Tag::CodeBlock(_) | Tag::Image { .. } => skip += 1,
                 Tag::MetadataBlock(_) => {
                     skip += 1;
                     in_metadata = true;
@@ -76,7 +83,11 @@ pub(super) fn parse(source: &str) -> Document {
                 _ => {}
             },
             Event::Text(t) if in_metadata => read_front_matter(&mut b, source, range.start, &t),
-            Event::Text(t) | Event::Code(t) if skip == 0 => push_text(&mut b, source, range, &t),
+            Event::Text(t) | Event::Code(t) if skip == 0 => {
+                if !(b.open_is_empty() && is_mdx_statement(&t)) {
+                    push_text(&mut b, source, range, &t);
+                }
+            }
             Event::SoftBreak | Event::HardBreak if skip == 0 => b.replaced(" ", range),
             Event::FootnoteReference(label) if skip == 0 => {
                 b.replaced(&format!("[^{label}]"), range);
@@ -131,6 +142,15 @@ fn read_front_matter(b: &mut Builder, source: &str, start: usize, text: &str) {
     }
 }
 
+/// MDX `import`/`export` statements are code, not prose.
+fn is_mdx_statement(text: &str) -> bool {
+    let t = text.trim_start();
+    (t.starts_with("import ") && (t.contains(" from ") || t.contains('\'') || t.contains('"')))
+        || t.starts_with("export const ")
+        || t.starts_with("export default ")
+        || t.starts_with("export function ")
+}
+
 fn key_len(line: &str) -> usize {
     line.find(':').unwrap_or(0)
 }
@@ -165,6 +185,21 @@ mod tests {
             .map(|f| &src[f.source_span.clone()]);
         assert_eq!(reviewer, Some("\"Dr. A, MD\""));
         assert!(!d.text.contains("code here"));
+    }
+
+    #[test]
+    fn html_blocks_comments_and_mdx_statements() {
+        let src = "import Callout from './callout'\n\nIntro text.\n\n<!-- copy note: not prose -->\n\n<div class=\"note\">\n<p>Call us &mdash; today.</p>\n</div>\n\nEnd.\n";
+        let d = parse(src);
+        let texts: Vec<&str> = d.blocks.iter().map(|b| d.slice(&b.span)).collect();
+        assert_eq!(texts, vec!["Intro text.", "Call us — today.", "End."]);
+        let call = d.text.find("Call").unwrap_or(0);
+        assert_eq!(&src[d.source_span(&(call..call + 4))], "Call");
+        let dash = d.text.find('—').unwrap_or(0);
+        assert_eq!(
+            &src[d.source_span(&(dash..dash + '—'.len_utf8()))],
+            "&mdash;"
+        );
     }
 
     #[test]
