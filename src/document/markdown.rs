@@ -83,9 +83,10 @@ pub(super) fn parse(source: &str) -> Document {
                 _ => {}
             },
             Event::Text(t) if in_metadata => read_front_matter(&mut b, source, range.start, &t),
-            Event::Text(t) | Event::Code(t) if skip == 0 && !(b.open_is_empty() && is_mdx_statement(&t)) => {
+            Event::Text(t) | Event::Code(t)
+                if skip == 0 && !(b.open_is_empty() && is_mdx_statement(&t)) =>
+            {
                 push_text(&mut b, source, range, &t)
-            }
             }
             Event::SoftBreak | Event::HardBreak if skip == 0 => b.replaced(" ", range),
             Event::FootnoteReference(label) if skip == 0 => {
