@@ -69,6 +69,18 @@ fn main() {
         "lint (scan + analysis + cues + rules): {full:?} ({:.1} MB/s)",
         mb / full.as_secs_f64()
     );
+    for format in [Format::Text, Format::Markdown, Format::Html] {
+        let subset: Vec<&(String, Format)> = pages.iter().filter(|(_, f)| *f == format).collect();
+        let n: usize = subset.iter().map(|(t, _)| t.len()).sum();
+        let t = Instant::now();
+        for _ in 0..rounds {
+            for (text, f) in &subset {
+                std::hint::black_box(engine.lint(&Document::parse(text, *f)));
+            }
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!("  {format:?}: {} pages, {:.1} MB/s (parse + lint, one thread)", subset.len(), (n * rounds) as f64 / 1e6 / secs);
+    }
     println!(
         "after the scan (analysis, cue layer, rule kinds, assertions): {after_scan:?} = {:.0}% of parse+lint",
         100.0 * after_scan.as_secs_f64() / (parse + full).as_secs_f64()
