@@ -8,23 +8,13 @@ use copylint::document::{Document, Format};
 use copylint::{discover, Engine, Pack};
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+    let rounds: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(200);
     let t = Instant::now();
     let engine = Engine::new(Pack::embedded().expect("embedded pack")).expect("engine");
     let build = t.elapsed();
     let (inputs, _) = discover(&["fixtures".into()], None);
-    let pages: Vec<(String, Format)> = inputs
-        .iter()
-        .map(|i| {
-            (
-                std::fs::read_to_string(&i.path).expect("read fixture"),
-                i.format,
-            )
-        })
-        .collect();
+    let pages: Vec<(String, Format)> =
+        inputs.iter().map(|i| (std::fs::read_to_string(&i.path).expect("read fixture"), i.format)).collect();
     let bytes: usize = pages.iter().map(|(t, _)| t.len()).sum();
     // Warm up lazy DFAs and lazily compiled regexes.
     for (text, f) in &pages {
@@ -53,22 +43,10 @@ fn main() {
         engine.scanner().phrase_count(),
         engine.scanner().pattern_count()
     );
-    println!(
-        "corpus: {} pages, {bytes} bytes, x{rounds} rounds = {mb:.1} MB, {findings} findings",
-        pages.len()
-    );
-    println!(
-        "parse:         {parse:?} ({:.1} MB/s)",
-        mb / parse.as_secs_f64()
-    );
-    println!(
-        "scan:          {scan:?} ({:.1} MB/s)",
-        mb / scan.as_secs_f64()
-    );
-    println!(
-        "lint (scan + analysis + cues + rules): {full:?} ({:.1} MB/s)",
-        mb / full.as_secs_f64()
-    );
+    println!("corpus: {} pages, {bytes} bytes, x{rounds} rounds = {mb:.1} MB, {findings} findings", pages.len());
+    println!("parse:         {parse:?} ({:.1} MB/s)", mb / parse.as_secs_f64());
+    println!("scan:          {scan:?} ({:.1} MB/s)", mb / scan.as_secs_f64());
+    println!("lint (scan + analysis + cues + rules): {full:?} ({:.1} MB/s)", mb / full.as_secs_f64());
     for format in [Format::Text, Format::Markdown, Format::Html] {
         let subset: Vec<&(String, Format)> = pages.iter().filter(|(_, f)| *f == format).collect();
         let n: usize = subset.iter().map(|(t, _)| t.len()).sum();
@@ -79,7 +57,11 @@ fn main() {
             }
         }
         let secs = t.elapsed().as_secs_f64();
-        println!("  {format:?}: {} pages, {:.1} MB/s (parse + lint, one thread)", subset.len(), (n * rounds) as f64 / 1e6 / secs);
+        println!(
+            "  {format:?}: {} pages, {:.1} MB/s (parse + lint, one thread)",
+            subset.len(),
+            (n * rounds) as f64 / 1e6 / secs
+        );
     }
     println!(
         "after the scan (analysis, cue layer, rule kinds, assertions): {after_scan:?} = {:.0}% of parse+lint",

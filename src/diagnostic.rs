@@ -94,10 +94,7 @@ pub fn render(template: &str, args: &[(&'static str, String)]) -> String {
 mod tests {
     #[test]
     fn renders_known_placeholders() {
-        let s = super::render(
-            "claim `{match}` about {drug} {nope}",
-            &[("match", "x".into()), ("drug", "y".into())],
-        );
+        let s = super::render("claim `{match}` about {drug} {nope}", &[("match", "x".into()), ("drug", "y".into())]);
         assert_eq!(s, "claim `x` about y {nope}");
     }
 }

@@ -27,19 +27,11 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&Path>) -> (Vec<Input>, Ve
         if p.as_os_str() == "-" {
             let name = stdin_name.map_or_else(|| PathBuf::from("<stdin>"), Path::to_path_buf);
             let format = format_of(&name).unwrap_or(Format::Text);
-            inputs.push(Input {
-                path: name,
-                stdin: true,
-                format,
-                explicit: true,
-            });
+            inputs.push(Input { path: name, stdin: true, format, explicit: true });
             continue;
         }
         match std::fs::metadata(p) {
-            Err(e) => errors.push(Error::Io {
-                path: p.clone(),
-                source: e,
-            }),
+            Err(e) => errors.push(Error::Io { path: p.clone(), source: e }),
             Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut errors),
             Ok(_) => inputs.push(Input {
                 path: p.clone(),
@@ -53,35 +45,23 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&Path>) -> (Vec<Input>, Ve
 }
 
 fn format_of(p: &Path) -> Option<Format> {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .and_then(Format::from_extension)
+    p.extension().and_then(|e| e.to_str()).and_then(Format::from_extension)
 }
 
 fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
     let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .git_ignore(true)
-        .require_git(false)
-        .build();
+    let walker = ignore::WalkBuilder::new(dir).hidden(true).git_ignore(true).require_git(false).build();
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                 if let Some(format) = format_of(e.path()) {
-                    found.push(Input {
-                        path: e.path().to_path_buf(),
-                        stdin: false,
-                        format,
-                        explicit: false,
-                    });
+                    found.push(Input { path: e.path().to_path_buf(), stdin: false, format, explicit: false });
                 }
             }
             Ok(_) => {}
-            Err(err) => errors.push(Error::Io {
-                path: dir.to_path_buf(),
-                source: std::io::Error::other(err.to_string()),
-            }),
+            Err(err) => {
+                errors.push(Error::Io { path: dir.to_path_buf(), source: std::io::Error::other(err.to_string()) })
+            }
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
@@ -92,16 +72,12 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
 /// offset.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     if bytes.contains(&0) {
-        return Err(Error::Binary {
-            path: path.to_path_buf(),
-        });
+        return Err(Error::Binary { path: path.to_path_buf() });
     }
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
-    String::from_utf8(bytes).map_err(|e| Error::Decode {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Decode { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
 }

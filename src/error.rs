@@ -43,6 +43,18 @@ pub enum Error {
     /// The rule pack as a whole is inconsistent (duplicate codes, unknown check, ...).
     #[error("rule pack: {0}")]
     Pack(String),
+    /// A configuration or baseline file is malformed.
+    #[error("{file}:{line}:{column}: {message}")]
+    Config {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// A command-line selector named no rule.
     #[error("unknown rule selector `{0}` (use a code such as C001, a prefix such as C or C0, or a name)")]
     UnknownSelector(String),
@@ -53,12 +65,7 @@ impl Error {
     pub(crate) fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Error {
         let src = crate::source::SourceFile::new(file, text);
         let p = src.position(offset);
-        Error::RuleFile {
-            file: file.to_string(),
-            line: p.line,
-            column: p.column,
-            message: message.into(),
-        }
+        Error::RuleFile { file: file.to_string(), line: p.line, column: p.column, message: message.into() }
     }
 }
 

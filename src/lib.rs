@@ -21,25 +21,31 @@ macro_rules! regex {
     }};
 }
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod document;
 pub mod engine;
 pub mod error;
+pub mod fix;
 pub mod lint;
 pub mod output;
 pub mod pack;
 pub mod segment;
 pub mod source;
+pub mod suppress;
 
 pub use diagnostic::Diagnostic;
 pub use discover::{discover, Input};
 pub use engine::Engine;
 pub use error::{Error, Result};
-pub use lint::{lint_inputs, lint_source, FileReport, Report, RunOptions};
+pub use lint::{lint_inputs, lint_source, lint_with_profiles, FileReport, Overrides, Profile, Report, RunOptions};
 pub use pack::Pack;
 
-/// Base of rule documentation links (generated pages under docs/rules/).
+/// Base of rule documentation links in JSON output (generated pages under docs/rules/).
 pub const DOCS_BASE: &str = "docs/rules/";
+/// Absolute base of the same pages, for SARIF `helpUri` (which must be a URI).
+pub const DOCS_URL: &str = "https://github.com/copylint/copylint/blob/main/docs/rules/";

@@ -1,30 +1,38 @@
-//! One run: load each input, parse, lint (in parallel), then cross-document conflicts.
+//! One run: resolve each input's configuration, load, parse, lint (in parallel, output in input
+//! order), apply per-file settings and inline suppressions, then pair assertions across files.
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::diagnostic::{render, Diagnostic, Edit, Fix, Related};
 use crate::discover::{decode, Input};
 use crate::document::{Document, Format};
 use crate::engine::{shown, Engine, Finding};
+use crate::pack::{Pack, Rule};
 use crate::source::SourceFile;
-use crate::Error;
+use crate::{cli, Error};
 
 /// Results for one input.
 #[derive(Debug)]
 pub struct FileReport {
     /// Path as shown.
     pub path: String,
+    /// The input format.
+    pub format: Format,
     /// The decoded source (absent when it could not be read).
     pub source: Option<Arc<SourceFile>>,
     /// Diagnostics sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// Why the file could not be linted.
     pub error: Option<Error>,
+    /// Index of the profile (configuration) that linted it.
+    pub profile: usize,
 }
 
 /// Results of a run, files in input order.
@@ -44,17 +52,12 @@ impl Report {
 
     /// The source of a path in this run.
     pub fn source(&self, path: &str) -> Option<&SourceFile> {
-        self.files
-            .iter()
-            .find(|f| f.path == path)
-            .and_then(|f| f.source.as_deref())
+        self.files.iter().find(|f| f.path == path).and_then(|f| f.source.as_deref())
     }
 
     /// All errors: inputs that could not be linted and paths that could not be read.
     pub fn all_errors(&self) -> impl Iterator<Item = &Error> {
-        self.errors
-            .iter()
-            .chain(self.files.iter().filter_map(|f| f.error.as_ref()))
+        self.errors.iter().chain(self.files.iter().filter_map(|f| f.error.as_ref()))
     }
 }
 
@@ -71,10 +74,97 @@ impl Default for RunOptions {
     }
 }
 
+/// A configuration with the engine built for it.
+#[derive(Debug)]
+pub struct Profile {
+    /// The configuration (defaults when no file was found).
+    pub config: Config,
+    /// The compiled rule pack with this configuration's selection.
+    pub engine: Engine,
+}
+
+/// Command-line settings that apply on top of every configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--select` (replaces the configuration's `select`).
+    pub select: Vec<String>,
+    /// `--ignore` (added to the configuration's `ignore`).
+    pub ignore: Vec<String>,
+    /// `--rules` (added to the configuration's `rules`).
+    pub rule_packs: Vec<PathBuf>,
+}
+
+/// Loads rule files from the embedded pack and `extra` paths (files or directories).
+pub fn load_pack(extra: &[PathBuf]) -> crate::Result<Pack> {
+    let mut files: Vec<(String, String)> =
+        Pack::embedded_files().iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    for root in extra {
+        for path in toml_files(root)? {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+            files.push((path.display().to_string(), text));
+        }
+    }
+    Pack::from_files(files)
+}
+
+fn toml_files(root: &Path) -> crate::Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(root).map_err(|e| Error::Io { path: root.to_path_buf(), source: e })?;
+    if meta.is_file() {
+        return Ok(vec![root.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(root).build().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "toml") && entry.file_type().is_some_and(|t| t.is_file()) {
+            out.push(entry.path().to_path_buf());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+impl Profile {
+    /// A profile with the default configuration around an existing engine.
+    pub fn from_engine(engine: Engine) -> Profile {
+        Profile { config: Config::default(), engine }
+    }
+
+    /// Builds the engine for `config`: its rule packs, lexicon extensions, rule options and
+    /// selection, with the command-line overrides on top.
+    pub fn build(config: Config, cli: &Overrides) -> crate::Result<Profile> {
+        let mut packs = config.rule_packs.clone();
+        packs.extend(cli.rule_packs.iter().cloned());
+        let mut pack = load_pack(&packs)?;
+        pack.extend_lexicon("facility", &config.facility_names, &[])?;
+        pack.extend_lexicon("disclaimer_accepted", &config.disclaimer_phrases, &config.disclaimer_patterns)?;
+        for rule in &mut pack.rules {
+            if let Some(o) = config.rule_options.get(&rule.code) {
+                if let (Some(scope), Some(req)) = (o.scope, rule.requires.as_mut()) {
+                    req.scope = scope;
+                }
+                rule.options.extend(o.options.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        for sel in cli.select.iter().chain(&cli.ignore) {
+            if !pack.rules.iter().any(|r| cli::selects(sel, &r.code, &r.name)) {
+                return Err(Error::UnknownSelector(sel.clone()));
+            }
+        }
+        let mut engine = Engine::new(pack)?;
+        let select: Option<&Vec<String>> =
+            if cli.select.is_empty() { config.select.as_ref() } else { Some(&cli.select) };
+        let any = |list: &[String], r: &Rule| list.iter().any(|s| cli::selects(s, &r.code, &r.name));
+        engine.retain(|r| {
+            let selected = select.is_none_or(|s| any(s, r)) || any(&config.extend_select, r);
+            selected && !any(&config.ignore, r) && !any(&cli.ignore, r)
+        });
+        Ok(Profile { config, engine })
+    }
+}
+
 /// An assertion mapped to source coordinates, for the corpus pass.
 #[derive(Debug, Clone)]
 struct Record {
-    rule: usize,
+    code: String,
     subject: Option<String>,
     low: bool,
     span: Range<usize>,
@@ -83,30 +173,42 @@ struct Record {
     value: Option<f64>,
 }
 
-/// Lints one source text. Returns diagnostics sorted by position.
+/// Lints one source text with the default configuration. Returns diagnostics sorted by position.
 pub fn lint_source(engine: &Engine, path: &str, text: &str, format: Format) -> Vec<Diagnostic> {
-    lint_one(engine, path, text, format).0
+    let config = Config::default();
+    lint_one(engine, &config, path, text, format).0
+}
+
+impl Profile {
+    /// Lints one source text with this profile's configuration.
+    pub fn lint_source(&self, path: &str, text: &str, format: Format) -> Vec<Diagnostic> {
+        lint_one(&self.engine, &self.config, path, text, format).0
+    }
 }
 
 fn lint_one(
     engine: &Engine,
+    config: &Config,
     path: &str,
     text: &str,
     format: Format,
 ) -> (Vec<Diagnostic>, Vec<Record>) {
-    let doc = Document::parse(text, format);
+    let skip: Vec<String> = if config.html_skip.is_empty() {
+        crate::document::DEFAULT_HTML_SKIP.iter().map(|s| s.to_string()).collect()
+    } else {
+        config.html_skip.clone()
+    };
+    let doc = Document::parse_with(text, format, &skip);
     let outcome = engine.lint(&doc);
-    let mut diags: Vec<Diagnostic> = outcome
-        .findings
-        .iter()
-        .map(|f| to_diagnostic(engine, &doc, path, f))
-        .collect();
+    let mut diags: Vec<Diagnostic> = outcome.findings.iter().map(|f| to_diagnostic(engine, &doc, path, f)).collect();
+    let src = SourceFile::new(path, text);
+    per_file(engine, config, &src, format, &mut diags);
     sort(&mut diags);
     let records = outcome
         .assertions
         .into_iter()
         .map(|a| Record {
-            rule: a.rule,
+            code: engine.pack().rules[a.rule].code.clone(),
             subject: a.subject,
             low: a.low,
             text: shown(doc.slice(&a.span)),
@@ -118,21 +220,93 @@ fn lint_one(
     (diags, records)
 }
 
+/// Per-file settings: `[per-file-ignores]`, `[severity]`, the configured disclaimer fix, inline
+/// suppressions and their bookkeeping (E009, E010).
+fn per_file(engine: &Engine, config: &Config, src: &SourceFile, format: Format, diags: &mut Vec<Diagnostic>) {
+    let path = Path::new(&src.path);
+    let ignored = config.ignored_for(path);
+    let selected = |code: &str, name: &str| !ignored.iter().any(|s| cli::selects(s, code, name));
+    diags.retain(|d| selected(&d.code, &d.name));
+    for d in diags.iter_mut() {
+        if let Some((_, sev)) = config.severity.iter().rev().find(|(s, _)| cli::selects(s, &d.code, &d.name)) {
+            d.severity = *sev;
+        }
+        if d.code == "D001" {
+            if let Some(text) = &config.disclaimer_text {
+                d.fix = Some(Fix { edits: vec![disclaimer_insertion(&src.text, format, text)] });
+            }
+        }
+    }
+    let outcome = crate::suppress::apply(src, format, diags, config.require_reason);
+    let pack = engine.pack();
+    let mut meta = |code: &str, span: &Range<usize>, label: &str| {
+        let Some((i, rule)) = pack.rules.iter().enumerate().find(|(_, r)| r.code == code) else { return };
+        if !engine.is_enabled(i) || !selected(&rule.code, &rule.name) {
+            return;
+        }
+        let matched = shown(src.text.get(span.clone()).unwrap_or(""));
+        let args = [("match", matched)];
+        diags.push(Diagnostic {
+            path: src.path.clone(),
+            code: rule.code.clone(),
+            name: rule.name.clone(),
+            severity: config
+                .severity
+                .iter()
+                .rev()
+                .find(|(s, _)| cli::selects(s, &rule.code, &rule.name))
+                .map_or(rule.severity, |(_, s)| *s),
+            message: render(&rule.message, &args),
+            label: label.to_string(),
+            span: span.clone(),
+            related: Vec::new(),
+            help: rule.help.as_ref().map(|h| render(h, &args)),
+            fix: None,
+            url: rule.url(),
+        });
+    };
+    for d in &outcome.unused {
+        meta("E009", &d.span, "suppresses nothing");
+    }
+    for d in &outcome.unexplained {
+        meta("E010", &d.span, "no reason after `--`");
+    }
+}
+
+/// Where and how the configured disclaimer is appended.
+fn disclaimer_insertion(text: &str, format: Format, disclaimer: &str) -> Edit {
+    match format {
+        Format::Html => {
+            let at = text.to_ascii_lowercase().rfind("</body>").unwrap_or(text.len());
+            Edit {
+                span: at..at,
+                replacement: format!("<p class=\"medical-disclaimer\">{}</p>\n", html_escape(disclaimer)),
+            }
+        }
+        _ => {
+            let sep = if text.ends_with("\n\n") {
+                ""
+            } else if text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            Edit { span: text.len()..text.len(), replacement: format!("{sep}{disclaimer}\n") }
+        }
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (a.span.start, a.span.end, &a.code).cmp(&(b.span.start, b.span.end, &b.code))
-    });
+    diags.sort_by(|a, b| (a.span.start, a.span.end, &a.code).cmp(&(b.span.start, b.span.end, &b.code)));
 }
 
 fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Diagnostic {
     let rule = &engine.pack().rules[f.rule];
-    let map = |s: &Range<usize>| {
-        if f.in_source {
-            s.clone()
-        } else {
-            doc.source_span(s)
-        }
-    };
+    let map = |s: &Range<usize>| if f.in_source { s.clone() } else { doc.source_span(s) };
     Diagnostic {
         path: path.to_string(),
         code: rule.code.clone(),
@@ -144,22 +318,11 @@ fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Di
         related: f
             .related
             .iter()
-            .map(|(s, m)| Related {
-                path: path.to_string(),
-                span: doc.source_span(s),
-                message: m.clone(),
-            })
+            .map(|(s, m)| Related { path: path.to_string(), span: doc.source_span(s), message: m.clone() })
             .collect(),
         help: rule.help.as_ref().map(|h| render(h, &f.args)),
         fix: (!f.fix.is_empty()).then(|| Fix {
-            edits: f
-                .fix
-                .iter()
-                .map(|(s, r)| Edit {
-                    span: doc.source_span(s),
-                    replacement: r.clone(),
-                })
-                .collect(),
+            edits: f.fix.iter().map(|(s, r)| Edit { span: doc.source_span(s), replacement: r.clone() }).collect(),
         }),
         url: rule.url(),
     }
@@ -168,51 +331,59 @@ fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Di
 fn read(input: &Input) -> Result<String, Error> {
     let mut bytes = Vec::new();
     if input.stdin {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::Io {
-                path: input.path.clone(),
-                source: e,
-            })?;
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Io { path: input.path.clone(), source: e })?;
     } else {
-        bytes = std::fs::read(&input.path).map_err(|e| Error::Io {
-            path: input.path.clone(),
-            source: e,
-        })?;
+        bytes = std::fs::read(&input.path).map_err(|e| Error::Io { path: input.path.clone(), source: e })?;
     }
     decode(&input.path, bytes)
 }
 
-/// Lints every input (in parallel, output in input order), then pairs assertions across files.
+/// Lints every input with one engine and the default configuration.
 pub fn lint_inputs(engine: &Engine, inputs: &[Input], options: RunOptions) -> Report {
+    let config = Config::default();
+    run(&[(engine, &config)], inputs, &vec![0; inputs.len()], options)
+}
+
+/// Lints every input with its profile (`assign[i]` indexes `profiles`).
+pub fn lint_with_profiles(profiles: &[Profile], inputs: &[Input], assign: &[usize], options: RunOptions) -> Report {
+    let views: Vec<(&Engine, &Config)> = profiles.iter().map(|p| (&p.engine, &p.config)).collect();
+    run(&views, inputs, assign, options)
+}
+
+fn run(profiles: &[(&Engine, &Config)], inputs: &[Input], assign: &[usize], options: RunOptions) -> Report {
     let results: Vec<(Option<FileReport>, Vec<Record>)> = inputs
         .par_iter()
-        .map(|input| {
+        .enumerate()
+        .map(|(i, input)| {
+            let p = assign.get(i).copied().unwrap_or(0);
+            let (engine, config) = profiles[p];
             let path = input.path.display().to_string();
             match read(input) {
                 Ok(text) => {
-                    let (diagnostics, records) = lint_one(engine, &path, &text, input.format);
+                    let (diagnostics, records) = lint_one(engine, config, &path, &text, input.format);
                     let source = Arc::new(SourceFile::new(path.clone(), text));
-                    (
-                        Some(FileReport {
-                            path,
-                            source: Some(source),
-                            diagnostics,
-                            error: None,
-                        }),
-                        records,
-                    )
+                    let report = FileReport {
+                        path,
+                        format: input.format,
+                        source: Some(source),
+                        diagnostics,
+                        error: None,
+                        profile: p,
+                    };
+                    (Some(report), records)
                 }
                 Err(Error::Binary { .. }) if !input.explicit => (None, Vec::new()),
-                Err(e) => (
-                    Some(FileReport {
+                Err(e) => {
+                    let report = FileReport {
                         path,
+                        format: input.format,
                         source: None,
                         diagnostics: Vec::new(),
                         error: Some(e),
-                    }),
-                    Vec::new(),
-                ),
+                        profile: p,
+                    };
+                    (Some(report), Vec::new())
+                }
             }
         })
         .collect();
@@ -225,31 +396,29 @@ pub fn lint_inputs(engine: &Engine, inputs: &[Input], options: RunOptions) -> Re
         }
     }
     if options.cross_file && files.len() > 1 {
-        cross_file(engine, &mut files, &records);
+        cross_file(profiles, &mut files, &records);
     }
-    Report {
-        files,
-        errors: Vec::new(),
-    }
+    Report { files, errors: Vec::new() }
 }
 
 /// A reassuring assertion that met no contradiction on its own page is checked against the
 /// contradicting assertions of the other pages about the same drug.
-fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]) {
-    let mut highs: HashMap<(usize, &str), Vec<(usize, &Record)>> = HashMap::new();
+fn cross_file(profiles: &[(&Engine, &Config)], files: &mut [FileReport], records: &[Vec<Record>]) {
+    let mut highs: HashMap<(&str, &str), Vec<(usize, &Record)>> = HashMap::new();
     for (fi, recs) in records.iter().enumerate() {
         for r in recs.iter().filter(|r| !r.low) {
             if let Some(s) = &r.subject {
-                highs.entry((r.rule, s.as_str())).or_default().push((fi, r));
+                highs.entry((r.code.as_str(), s.as_str())).or_default().push((fi, r));
             }
         }
     }
     let mut added: Vec<(usize, Diagnostic)> = Vec::new();
     for (fi, recs) in records.iter().enumerate() {
-        let mut done = Vec::new();
+        let (engine, config) = profiles[files[fi].profile];
+        let mut done: Vec<(String, String)> = Vec::new();
         for r in recs.iter().filter(|r| r.low && !r.paired) {
             let Some(s) = &r.subject else { continue };
-            let partner = highs.get(&(r.rule, s.as_str())).and_then(|hs| {
+            let partner = highs.get(&(r.code.as_str(), s.as_str())).and_then(|hs| {
                 hs.iter().find(|(gi, h)| {
                     *gi != fi
                         && match (r.value, h.value) {
@@ -259,50 +428,46 @@ fn cross_file(engine: &Engine, files: &mut [FileReport], records: &[Vec<Record>]
                 })
             });
             let Some((gi, h)) = partner else { continue };
-            if done.contains(&(r.rule, s.clone())) {
+            if done.contains(&(r.code.clone(), s.clone())) {
                 continue;
             }
-            done.push((r.rule, s.clone()));
-            let rule = &engine.pack().rules[r.rule];
-            let label = rule
-                .conflict
-                .as_ref()
-                .map_or_else(|| "contradicted here".to_string(), |c| c.label.clone());
-            let topic = rule
-                .conflict
-                .as_ref()
-                .map_or_else(String::new, |c| c.topic.clone());
-            let args = [
-                ("match", r.text.clone()),
-                ("other", h.text.clone()),
-                ("drug", s.clone()),
-                ("topic", topic),
-            ];
+            done.push((r.code.clone(), s.clone()));
+            let Some(rule) = engine.pack().rule(&r.code) else { continue };
+            let label = rule.conflict.as_ref().map_or_else(|| "contradicted here".to_string(), |c| c.label.clone());
+            let topic = rule.conflict.as_ref().map_or_else(String::new, |c| c.topic.clone());
+            let args = [("match", r.text.clone()), ("other", h.text.clone()), ("drug", s.clone()), ("topic", topic)];
             let other_path = files[*gi].path.clone();
-            added.push((
-                fi,
-                Diagnostic {
-                    path: files[fi].path.clone(),
-                    code: rule.code.clone(),
-                    name: rule.name.clone(),
-                    severity: rule.severity,
-                    message: format!("{} (in {other_path})", render(&rule.message, &args)),
-                    label: "the reassuring claim".into(),
-                    span: r.span.clone(),
-                    related: vec![Related {
-                        path: other_path,
-                        span: h.span.clone(),
-                        message: label,
-                    }],
-                    help: rule.help.as_ref().map(|x| render(x, &args)),
-                    fix: None,
-                    url: rule.url(),
-                },
-            ));
+            let path = files[fi].path.clone();
+            if config.ignored_for(Path::new(&path)).iter().any(|sel| cli::selects(sel, &rule.code, &rule.name)) {
+                continue;
+            }
+            let mut d = Diagnostic {
+                path: path.clone(),
+                code: rule.code.clone(),
+                name: rule.name.clone(),
+                severity: rule.severity,
+                message: format!("{} (in {other_path})", render(&rule.message, &args)),
+                label: "the reassuring claim".into(),
+                span: r.span.clone(),
+                related: vec![Related { path: other_path, span: h.span.clone(), message: label }],
+                help: rule.help.as_ref().map(|x| render(x, &args)),
+                fix: None,
+                url: rule.url(),
+            };
+            if let Some((_, sev)) = config.severity.iter().rev().find(|(s, _)| cli::selects(s, &d.code, &d.name)) {
+                d.severity = *sev;
+            }
+            added.push((fi, d));
         }
     }
     for (fi, d) in added {
-        files[fi].diagnostics.push(d);
+        let f = &mut files[fi];
+        let mut one = vec![d];
+        if let Some(src) = f.source.clone() {
+            let cfg = profiles[f.profile].1;
+            crate::suppress::apply(&src, f.format, &mut one, cfg.require_reason);
+        }
+        f.diagnostics.extend(one);
     }
     for f in files.iter_mut() {
         sort(&mut f.diagnostics);

@@ -5,9 +5,9 @@
 use std::ops::Range;
 
 const ABBREVIATIONS: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "prof", "st", "e.g", "i.e", "vs", "approx", "no", "fig", "al", "cf",
-    "mg", "mcg", "ml", "etc", "inc", "ltd", "jr", "sr", "dept", "est", "u.s", "a.m", "p.m", "ca",
-    "vol", "ed", "eds", "pp", "ph.d", "m.d", "lic", "rev", "gen", "sen", "rep", "mt", "ft",
+    "dr", "mr", "mrs", "ms", "prof", "st", "e.g", "i.e", "vs", "approx", "no", "fig", "al", "cf", "mg", "mcg", "ml",
+    "etc", "inc", "ltd", "jr", "sr", "dept", "est", "u.s", "a.m", "p.m", "ca", "vol", "ed", "eds", "pp", "ph.d", "m.d",
+    "lic", "rev", "gen", "sen", "rep", "mt", "ft",
 ];
 
 /// Splits `text` (one block) into sentence ranges, trimmed of surrounding white space.
@@ -23,19 +23,12 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             i += 1;
             continue;
         }
-        let mut end = i + if c == b'.' || c == b'!' || c == b'?' {
-            1
-        } else {
-            '…'.len_utf8()
-        };
+        let mut end = i + if c == b'.' || c == b'!' || c == b'?' { 1 } else { '…'.len_utf8() };
         // Absorb repeated terminals and closing quotes/brackets.
         loop {
             let rest = &text[end..];
             let Some(ch) = rest.chars().next() else { break };
-            if matches!(
-                ch,
-                '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']' | '»'
-            ) {
+            if matches!(ch, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
                 end += ch.len_utf8();
             } else {
                 break;
@@ -89,16 +82,13 @@ fn splits_after_period(text: &str, start: usize, dot: usize) -> bool {
     let before = &text[start..dot];
     let word_start = before
         .rfind(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '"' || c == '“')
-        .map_or(0, |p| {
-            p + before[p..].chars().next().map_or(1, char::len_utf8)
-        });
+        .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
     let word = &before[word_start..];
     if word.is_empty() {
         return true;
     }
     // Numbered-list marker at the start of the block: "1. Intensive Inpatient Treatment".
-    if start == 0 && word_start == 0 && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit())
-    {
+    if start == 0 && word_start == 0 && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     // Single-letter initials: "J. C. Garbutt".
@@ -124,9 +114,7 @@ fn citation_marker_len(s: &str) -> Option<usize> {
     let body = s[1..body_end].trim_start_matches('^');
     let ok = !body.is_empty()
         && body.len() <= 12
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' '));
+        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' '));
     ok.then_some(body_end + 1)
 }
 
@@ -140,63 +128,36 @@ mod tests {
 
     #[test]
     fn abbreviations_decimals_and_initials() {
-        assert_eq!(
-            split("Ask Dr. Smith first. Then rest."),
-            vec!["Ask Dr. Smith first.", "Then rest."]
-        );
+        assert_eq!(split("Ask Dr. Smith first. Then rest."), vec!["Ask Dr. Smith first.", "Then rest."]);
         assert_eq!(
             split("Some drugs, e.g. Baclofen, help. Others do not."),
             vec!["Some drugs, e.g. Baclofen, help.", "Others do not."]
         );
-        assert_eq!(
-            split("Take 2.5 mg. Twice daily is common."),
-            vec!["Take 2.5 mg. Twice daily is common."]
-        );
+        assert_eq!(split("Take 2.5 mg. Twice daily is common."), vec!["Take 2.5 mg. Twice daily is common."]);
         assert_eq!(
             split("Garbutt, J. C. and Gallop, R. wrote it. Fine."),
             vec!["Garbutt, J. C. and Gallop, R. wrote it.", "Fine."]
         );
-        assert_eq!(
-            split("It costs 1.5 units. Next."),
-            vec!["It costs 1.5 units.", "Next."]
-        );
+        assert_eq!(split("It costs 1.5 units. Next."), vec!["It costs 1.5 units.", "Next."]);
     }
 
     #[test]
     fn numbered_markers_and_quotes() {
-        assert_eq!(
-            split("1. Intensive Inpatient Treatment"),
-            vec!["1. Intensive Inpatient Treatment"]
-        );
-        assert_eq!(
-            split("So, “is it addictive?” This is valid."),
-            vec!["So, “is it addictive?”", "This is valid."]
-        );
-        assert_eq!(
-            split("Wait! Really? Yes."),
-            vec!["Wait!", "Really?", "Yes."]
-        );
+        assert_eq!(split("1. Intensive Inpatient Treatment"), vec!["1. Intensive Inpatient Treatment"]);
+        assert_eq!(split("So, “is it addictive?” This is valid."), vec!["So, “is it addictive?”", "This is valid."]);
+        assert_eq!(split("Wait! Really? Yes."), vec!["Wait!", "Really?", "Yes."]);
     }
 
     #[test]
     fn trailing_citation_marker_stays() {
-        assert_eq!(
-            split("Convulsions may occur. (2) Next one."),
-            vec!["Convulsions may occur. (2)", "Next one."]
-        );
+        assert_eq!(split("Convulsions may occur. (2) Next one."), vec!["Convulsions may occur. (2)", "Next one."]);
         assert_eq!(split("It helps.[3] More."), vec!["It helps.[3]", "More."]);
         assert_eq!(split("It works. (2)"), vec!["It works. (2)"]);
     }
 
     #[test]
     fn lowercase_continuation_does_not_split() {
-        assert_eq!(
-            split("It is approx. ten. Done."),
-            vec!["It is approx. ten.", "Done."]
-        );
-        assert_eq!(
-            split("See the U.S. rules. Done."),
-            vec!["See the U.S. rules.", "Done."]
-        );
+        assert_eq!(split("It is approx. ten. Done."), vec!["It is approx. ten.", "Done."]);
+        assert_eq!(split("See the U.S. rules. Done."), vec!["See the U.S. rules.", "Done."]);
     }
 }

@@ -9,10 +9,7 @@ fn bin() -> Command {
 }
 
 fn run(args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run copylint: {e}"))
+    bin().args(args).output().unwrap_or_else(|e| panic!("cannot run copylint: {e}"))
 }
 
 fn stdout(o: &Output) -> String {
@@ -33,12 +30,10 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> String {
 }
 
 fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(o)))
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(o)))
 }
 
-const DIRTY: &str =
-    "Studies show our program cures addiction for good.\n\nRecovery starts with treatment.\n";
+const DIRTY: &str = "Studies show our program cures addiction for good.\n\nRecovery starts with treatment.\n";
 const CLEAN: &str = "Our team is here for you and your family.\n";
 
 #[test]
@@ -49,20 +44,10 @@ fn exit_codes_follow_the_fail_level() {
     assert_eq!(run(&["check", &clean]).status.code(), Some(0));
     assert_eq!(run(&["check", &dirty]).status.code(), Some(1));
     // Only an info finding: fails at --fail-on info, passes at the default (warning).
-    let info = write(
-        dir.path(),
-        "info.txt",
-        b"Our program treats substance abuse.\n",
-    );
+    let info = write(dir.path(), "info.txt", b"Our program treats substance abuse.\n");
     assert_eq!(run(&["check", &info]).status.code(), Some(0));
-    assert_eq!(
-        run(&["check", "--fail-on", "info", &info]).status.code(),
-        Some(1)
-    );
-    assert_eq!(
-        run(&["check", "--fail-on", "error", &info]).status.code(),
-        Some(0)
-    );
+    assert_eq!(run(&["check", "--fail-on", "info", &info]).status.code(), Some(1));
+    assert_eq!(run(&["check", "--fail-on", "error", &info]).status.code(), Some(0));
 }
 
 #[test]
@@ -87,36 +72,22 @@ fn an_undecodable_file_is_reported_and_the_others_are_still_linted() {
     let v = json(&o);
     let errors = v["errors"].as_array().cloned().unwrap_or_default();
     assert!(
-        errors.iter().any(|e| e["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("bad.txt") && m.contains("byte 11"))),
+        errors.iter().any(|e| e["message"].as_str().is_some_and(|m| m.contains("bad.txt") && m.contains("byte 11"))),
         "{errors:?}"
     );
     let diags = v["diagnostics"].as_array().cloned().unwrap_or_default();
-    assert!(diags
-        .iter()
-        .any(|d| d["path"].as_str().is_some_and(|p| p.ends_with("dirty.txt"))));
+    assert!(diags.iter().any(|d| d["path"].as_str().is_some_and(|p| p.ends_with("dirty.txt"))));
 }
 
 #[test]
 fn stdin_is_linted_under_its_given_name() {
     let mut child = bin()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--stdin-filename",
-            "page.md",
-            "-",
-        ])
+        .args(["check", "--format", "json", "--stdin-filename", "page.md", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
-    child
-        .stdin
-        .take()
-        .map(|mut s| s.write_all(DIRTY.as_bytes()));
+    child.stdin.take().map(|mut s| s.write_all(DIRTY.as_bytes()));
     let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
@@ -127,18 +98,18 @@ fn stdin_is_linted_under_its_given_name() {
 fn json_output_has_the_documented_shape_and_utf16_columns() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     // ’ is one scalar and one UTF-16 unit; 😀 is one scalar and two UTF-16 units.
-    let f = write(dir.path(), "p.txt", "It’s 😀 true: studies show detox cures addiction for good. Recovery starts with treatment.\n".as_bytes());
+    let f = write(
+        dir.path(),
+        "p.txt",
+        "It’s 😀 true: studies show detox cures addiction for good. Recovery starts with treatment.\n".as_bytes(),
+    );
     let o = run(&["check", "--format", "json", &f]);
     let v = json(&o);
     assert_eq!(v["version"], 1);
     assert_eq!(v["tool"]["name"], "copylint");
-    let d = v["diagnostics"]
-        .as_array()
-        .and_then(|a| a.iter().find(|d| d["code"] == "C001").cloned())
-        .unwrap_or_default();
-    for key in [
-        "path", "code", "name", "severity", "message", "span", "related", "help", "fix", "url",
-    ] {
+    let d =
+        v["diagnostics"].as_array().and_then(|a| a.iter().find(|d| d["code"] == "C001").cloned()).unwrap_or_default();
+    for key in ["path", "code", "name", "severity", "message", "span", "related", "help", "fix", "url"] {
         assert!(d.get(key).is_some(), "missing {key} in {d}");
     }
     let start = &d["span"]["start"];
@@ -147,10 +118,7 @@ fn json_output_has_the_documented_shape_and_utf16_columns() {
     assert_eq!(start["line"], 1);
     assert_eq!(start["column"], text.chars().count() + 1);
     assert_eq!(start["utf16_column"], text.encode_utf16().count() + 1);
-    assert_eq!(
-        d["span"]["end"]["column"],
-        text.chars().count() + 1 + "studies show".len()
-    );
+    assert_eq!(d["span"]["end"]["column"], text.chars().count() + 1 + "studies show".len());
     assert_eq!(v["summary"]["files"], 1);
     assert!(v["summary"]["diagnostics"].as_u64().is_some_and(|n| n >= 2));
 }
@@ -166,10 +134,7 @@ fn output_is_sorted_and_deterministic() {
         .map(|a| {
             a.iter()
                 .map(|d| {
-                    (
-                        d["path"].as_str().unwrap_or("").to_string(),
-                        d["span"]["start"]["offset"].as_u64().unwrap_or(0),
-                    )
+                    (d["path"].as_str().unwrap_or("").to_string(), d["span"]["start"]["offset"].as_u64().unwrap_or(0))
                 })
                 .collect()
         })
@@ -189,23 +154,14 @@ fn select_and_ignore_take_codes_prefixes_and_names() {
         all.push(&f);
         json(&run(&all))["diagnostics"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| d["code"].as_str().map(String::from))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|d| d["code"].as_str().map(String::from)).collect())
             .unwrap_or_default()
     };
     assert!(codes(&[]).contains(&"C001".to_string()));
     assert!(codes(&[]).contains(&"M001".to_string()));
     assert_eq!(codes(&["--select", "C"]), vec!["C001"]);
-    assert_eq!(
-        codes(&["--select", "guarantee-or-cure-claim"]),
-        vec!["M001"]
-    );
-    assert!(!codes(&["--ignore", "C0,M"])
-        .iter()
-        .any(|c| c.starts_with('C') || c.starts_with('M')));
+    assert_eq!(codes(&["--select", "guarantee-or-cure-claim"]), vec!["M001"]);
+    assert!(!codes(&["--ignore", "C0,M"]).iter().any(|c| c.starts_with('C') || c.starts_with('M')));
 }
 
 #[test]
@@ -218,11 +174,7 @@ fn a_malformed_rule_file_is_an_error_with_file_line_and_column() {
     let err = stderr(&o);
     assert!(err.contains("C901-my-rule.toml:8:13"), "{err}");
     assert!(err.contains("invalid regex"), "{err}");
-    let bad_toml = write(
-        dir.path(),
-        "rules/C902-x.toml",
-        b"code = \"C902\"\nname = = 3\n",
-    );
+    let bad_toml = write(dir.path(), "rules/C902-x.toml", b"code = \"C902\"\nname = = 3\n");
     let o = run(&["check", "--rules", &bad_toml, "fixtures/seeds"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("C902-x.toml:2:"), "{}", stderr(&o));
@@ -246,12 +198,7 @@ fn walking_respects_gitignore_and_skips_unknown_and_binary_files() {
     write(dir.path(), "site/page.md", DIRTY.as_bytes());
     write(dir.path(), "site/data.json", DIRTY.as_bytes());
     write(dir.path(), "site/blob.txt", b"binary\x00data");
-    let o = run(&[
-        "check",
-        "--format",
-        "json",
-        &dir.path().display().to_string(),
-    ]);
+    let o = run(&["check", "--format", "json", &dir.path().display().to_string()]);
     assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
     assert_eq!(v["summary"]["files"], 1, "{v}");
@@ -270,17 +217,21 @@ fn rules_and_explain_come_from_the_declarations() {
     assert_eq!(o.status.code(), Some(0));
     let table = stdout(&o);
     assert!(table.contains("C001  uncited-evidence-claim"));
-    assert!(table.contains("50 rules"));
+    let declared = std::fs::read_dir("rules")
+        .map(|dirs| {
+            dirs.flatten()
+                .filter(|d| !matches!(d.file_name().to_str(), Some("lexicons" | "facts")))
+                .filter_map(|d| std::fs::read_dir(d.path()).ok())
+                .map(|files| files.flatten().filter(|f| f.path().extension().is_some_and(|e| e == "toml")).count())
+                .sum::<usize>()
+        })
+        .unwrap_or(0);
+    assert!(declared >= 52, "{declared}");
+    assert!(table.contains(&format!("{declared} rules")), "{table}");
     let by_code = stdout(&run(&["explain", "c001"]));
     let by_name = stdout(&run(&["explain", "uncited-evidence-claim"]));
     assert_eq!(by_code, by_name);
-    for section in [
-        "## What it does",
-        "## Why it matters",
-        "Authority:",
-        "## Example",
-        "## How to fix",
-    ] {
+    for section in ["## What it does", "## Why it matters", "Authority:", "## Example", "## How to fix"] {
         assert!(by_code.contains(section), "missing {section}");
     }
 }
@@ -305,16 +256,8 @@ fn human_output_has_rustc_shape_and_no_color_when_piped() {
     assert!(out.contains("error[D001]: this page discusses"));
     assert!(out.contains("┌─ fixtures/seeds/000_a9387f0dbda18cbe.txt:1:1"));
     assert!(out.contains("= help:"));
-    assert!(
-        !out.contains('\u{1b}'),
-        "colors must be off when stdout is not a terminal"
-    );
-    let colored = stdout(&run(&[
-        "check",
-        "--color",
-        "always",
-        "fixtures/seeds/000_a9387f0dbda18cbe.txt",
-    ]));
+    assert!(!out.contains('\u{1b}'), "colors must be off when stdout is not a terminal");
+    let colored = stdout(&run(&["check", "--color", "always", "fixtures/seeds/000_a9387f0dbda18cbe.txt"]));
     assert!(colored.contains('\u{1b}'));
 }
 
@@ -326,23 +269,14 @@ fn cross_file_conflicts_are_on_by_default_and_can_be_turned_off() {
         args.push("fixtures/cross-file");
         json(&run(&args))["diagnostics"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| d["code"].as_str().map(String::from))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|d| d["code"].as_str().map(String::from)).collect())
             .unwrap_or_default()
     };
     assert_eq!(codes(&[]), vec!["X001"]);
     assert!(codes(&["--no-cross-file"]).is_empty());
     let v = json(&run(&["check", "--format", "json", "fixtures/cross-file"]));
     let related = &v["diagnostics"][0]["related"][0];
-    assert!(
-        related["path"]
-            .as_str()
-            .is_some_and(|p| p.ends_with("kratom-b.md")),
-        "{related}"
-    );
+    assert!(related["path"].as_str().is_some_and(|p| p.ends_with("kratom-b.md")), "{related}");
     assert_eq!(related["span"]["start"]["line"], 3);
 }
 
@@ -360,18 +294,8 @@ fn a_user_facts_file_overrides_the_table_for_the_drugs_it_names() {
         let mut args = vec!["check", "--format", "json", "--select", "X008"];
         args.extend_from_slice(extra);
         args.push(&page);
-        json(&run(&args))["diagnostics"]
-            .as_array()
-            .map_or(0, Vec::len)
+        json(&run(&args))["diagnostics"].as_array().map_or(0, Vec::len)
     };
-    assert_eq!(
-        x008(&[]),
-        1,
-        "the embedded table says baclofen is not controlled"
-    );
-    assert_eq!(
-        x008(&["--rules", &facts_path]),
-        0,
-        "the override says it is"
-    );
+    assert_eq!(x008(&[]), 1, "the embedded table says baclofen is not controlled");
+    assert_eq!(x008(&["--rules", &facts_path]), 0, "the override says it is");
 }

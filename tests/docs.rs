@@ -33,10 +33,7 @@ fn rule_pages_are_generated_from_the_declarations() {
     } else if std::fs::read_to_string(index_path).ok().as_deref() != Some(index.as_str()) {
         stale.push(index_path.into());
     }
-    assert!(
-        stale.is_empty(),
-        "stale docs (run UPDATE_EXPECT=1 cargo test --test docs): {stale:?}"
-    );
+    assert!(stale.is_empty(), "stale docs (run UPDATE_EXPECT=1 cargo test --test docs): {stale:?}");
 }
 
 #[test]
@@ -47,16 +44,7 @@ fn readme_quick_start_commands_are_the_ones_ci_runs() {
         readme.contains("cargo run --release -- check fixtures/"),
         "README quick start must lint the bundled fixtures"
     );
-    assert!(
-        readme.contains("cargo test --locked"),
-        "README must give the test command"
-    );
-    assert!(
-        ci.contains("cargo test --locked"),
-        ".ci/run must run the README's test command"
-    );
-    assert!(
-        ci.contains("cargo fmt --check")
-            && ci.contains("cargo clippy --all-targets -- -D warnings")
-    );
+    assert!(readme.contains("cargo test --locked"), "README must give the test command");
+    assert!(ci.contains("cargo test --locked"), ".ci/run must run the README's test command");
+    assert!(ci.contains("cargo fmt --check") && ci.contains("cargo clippy --all-targets -- -D warnings"));
 }

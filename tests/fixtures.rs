@@ -11,8 +11,7 @@ use codespan_reporting::term::termcolor::Buffer;
 use copylint::{discover, lint_inputs, Engine, Pack, Report, RunOptions};
 
 fn engine() -> Engine {
-    Engine::new(Pack::embedded().unwrap_or_else(|e| panic!("{e}")))
-        .unwrap_or_else(|e| panic!("{e}"))
+    Engine::new(Pack::embedded().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run_dir(engine: &Engine, dir: &Path) -> Report {
@@ -42,10 +41,7 @@ fn fixture_pages_match_their_expected_diagnostics() {
         let report = run_dir(&engine, &dir);
         for f in &report.files {
             pages += 1;
-            let src = f
-                .source
-                .as_ref()
-                .unwrap_or_else(|| panic!("{}: {:?}", f.path, f.error));
+            let src = f.source.as_ref().unwrap_or_else(|| panic!("{}: {:?}", f.path, f.error));
             let got: Vec<String> = f
                 .diagnostics
                 .iter()
@@ -56,34 +52,20 @@ fn fixture_pages_match_their_expected_diagnostics() {
                 .collect();
             let want_path = expected_path(&f.path);
             if update {
-                let body = if got.is_empty() {
-                    String::new()
-                } else {
-                    got.join("\n") + "\n"
-                };
+                let body = if got.is_empty() { String::new() } else { got.join("\n") + "\n" };
                 std::fs::write(&want_path, body).unwrap_or_else(|e| panic!("{e}"));
                 continue;
             }
             let want_text = std::fs::read_to_string(&want_path).unwrap_or_default();
-            let want: Vec<String> = want_text
-                .lines()
-                .map(str::to_string)
-                .filter(|l| !l.trim().is_empty())
-                .collect();
+            let want: Vec<String> = want_text.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect();
             if got != want {
                 let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
                 let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
-                failures.push(format!(
-                    "{}: missing {missing:?}, unexpected {extra:?}",
-                    f.path
-                ));
+                failures.push(format!("{}: missing {missing:?}, unexpected {extra:?}", f.path));
             }
         }
     }
-    assert!(
-        pages >= 10,
-        "expected at least 10 fixture pages, found {pages}"
-    );
+    assert!(pages >= 10, "expected at least 10 fixture pages, found {pages}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -94,19 +76,11 @@ fn non_medical_pages_get_no_d_c_s_findings() {
     let report = run_dir(&engine, Path::new("fixtures/pages"));
     let mut by_page: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for f in &report.files {
-        by_page.insert(
-            &f.path,
-            f.diagnostics.iter().map(|d| d.code.as_str()).collect(),
-        );
+        by_page.insert(&f.path, f.diagnostics.iter().map(|d| d.code.as_str()).collect());
     }
     for page in ["fixtures/pages/careers.md", "fixtures/pages/amenities.md"] {
-        let codes = by_page
-            .get(page)
-            .unwrap_or_else(|| panic!("{page} not linted"));
-        assert!(
-            !codes.iter().any(|c| c.starts_with(['D', 'C', 'S'])),
-            "{page}: {codes:?}"
-        );
+        let codes = by_page.get(page).unwrap_or_else(|| panic!("{page} not linted"));
+        assert!(!codes.iter().any(|c| c.starts_with(['D', 'C', 'S'])), "{page}: {codes:?}");
     }
 }
 
@@ -127,8 +101,5 @@ fn human_output_snapshot() {
         return;
     }
     let want = std::fs::read_to_string(snap).unwrap_or_else(|e| panic!("{}: {e}", snap.display()));
-    assert_eq!(
-        got, want,
-        "human output changed; rerun with UPDATE_EXPECT=1 and review the diff"
-    );
+    assert_eq!(got, want, "human output changed; rerun with UPDATE_EXPECT=1 and review the diff");
 }

@@ -2,7 +2,10 @@
 
 use copylint::document::Format;
 use copylint::pack::Kind;
-use copylint::{lint_source, Engine, Pack};
+use std::path::Path;
+
+use copylint::config::Config;
+use copylint::{lint_source, Engine, Overrides, Pack, Profile};
 
 fn engine() -> Engine {
     let pack = Pack::embedded().unwrap_or_else(|e| panic!("embedded pack: {e}"));
@@ -20,9 +23,19 @@ fn rule_cases() {
             cases += 1;
             let format = match t.format.as_deref() {
                 Some("md") => Format::Markdown,
+                Some("html") => Format::Html,
                 _ => Format::Text,
             };
-            let got: Vec<String> = lint_source(&engine, "case", &t.text, format)
+            let diags = match &t.config {
+                Some(cfg) => {
+                    let config = Config::parse(Path::new("case.toml"), cfg, engine.pack())
+                        .unwrap_or_else(|e| panic!("{}: {e}", rule.origin));
+                    let profile = Profile::build(config, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
+                    profile.lint_source("case", &t.text, format)
+                }
+                None => lint_source(&engine, "case", &t.text, format),
+            };
+            let got: Vec<String> = diags
                 .into_iter()
                 .filter(|d| d.code == rule.code)
                 .map(|d| format!("{} `{}`", d.code, &t.text[d.span.clone()]))
@@ -40,12 +53,7 @@ fn rule_cases() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} rule cases failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {cases} rule cases failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -56,10 +64,7 @@ fn every_rule_has_two_firing_and_two_silent_cases_and_full_docs() {
         let fire = r.tests.iter().filter(|t| !t.expect.is_empty()).count();
         let silent = r.tests.iter().filter(|t| t.expect.is_empty()).count();
         if fire < 2 || silent < 2 {
-            problems.push(format!(
-                "{}: {fire} firing and {silent} silent cases (need 2 and 2)",
-                r.code
-            ));
+            problems.push(format!("{}: {fire} firing and {silent} silent cases (need 2 and 2)", r.code));
         }
         for (field, text) in [
             ("what", &r.docs.what),
@@ -79,13 +84,8 @@ fn every_rule_has_two_firing_and_two_silent_cases_and_full_docs() {
 #[test]
 fn builtin_checks_and_declarations_match_one_to_one() {
     let engine = engine();
-    let declared: Vec<&str> = engine
-        .pack()
-        .rules
-        .iter()
-        .filter(|r| r.kind == Kind::Builtin)
-        .filter_map(|r| r.check.as_deref())
-        .collect();
+    let declared: Vec<&str> =
+        engine.pack().rules.iter().filter(|r| r.kind == Kind::Builtin).filter_map(|r| r.check.as_deref()).collect();
     for (id, _) in copylint::checks::BUILTINS {
         assert_eq!(
             declared.iter().filter(|d| *d == id).count(),

@@ -25,9 +25,7 @@ fn credential() -> &'static Regex {
 }
 
 fn person_line() -> &'static Regex {
-    regex!(
-        r"^(?:Dr\.?\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}(?:,\s*[A-Za-z.\-]+)*$"
-    )
+    regex!(r"^(?:Dr\.?\s+)?\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}(?:,\s*[A-Za-z.\-]+)*$")
 }
 
 /// E004: "Reviewed by" with no person, or a team/brand only.
@@ -35,8 +33,8 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
     let doc = a.doc;
     if let Some(r) = &doc.meta.reviewer {
         if r.value.trim().is_empty() || team_only().is_match(r.value.trim()) {
-            let mut f = Finding::new(idx, r.source_span.clone(), rule.severity)
-                .arg("match", format!("reviewer: {}", r.value));
+            let mut f =
+                Finding::new(idx, r.source_span.clone(), rule.severity).arg("match", format!("reviewer: {}", r.value));
             f.in_source = true;
             out.findings.push(f);
         }
@@ -56,8 +54,7 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
                 person_line().is_match(t) && credential().is_match(t)
             });
         if (rest.is_empty() && !named_next) || team_only().is_match(rest) {
-            out.findings
-                .push(Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)));
+            out.findings.push(Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)));
         }
     }
 }
@@ -86,11 +83,8 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
                 Some(cr) if cr.get(1).is_some() || who.contains("Dr") => medical_reviewer = true,
                 Some(cr) => {
                     let cred = cr.get(2).map_or("", |m| m.as_str()).to_string();
-                    let mut f =
-                        Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text));
-                    f.label = Some(format!(
-                        "{cred} is not a prescriber credential for a medical review"
-                    ));
+                    let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text));
+                    f.label = Some(format!("{cred} is not a prescriber credential for a medical review"));
                     out.findings.push(f);
                     medical_reviewer = true;
                 }
@@ -102,17 +96,14 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
         return;
     }
     if let Some(r) = &doc.meta.reviewer {
-        if credential()
-            .captures(&r.value)
-            .is_some_and(|c| c.get(1).is_some())
-        {
+        if credential().captures(&r.value).is_some_and(|c| c.get(1).is_some()) {
             return;
         }
     }
     if let Some(au) = &doc.meta.author {
         if !au.value.is_empty() && !credential().is_match(&au.value) {
-            let mut f = Finding::new(idx, au.source_span.clone(), rule.severity)
-                .arg("match", format!("author: {}", au.value));
+            let mut f =
+                Finding::new(idx, au.source_span.clone(), rule.severity).arg("match", format!("author: {}", au.value));
             f.in_source = true;
             out.findings.push(f);
             return;
@@ -126,9 +117,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
         if let Some(c) = author_line().captures(text) {
             let who = c.get(1).map_or("", |m| m.as_str()).trim();
             if person_line().is_match(who) && !credential().is_match(who) {
-                out.findings.push(
-                    Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)),
-                );
+                out.findings.push(Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)));
                 return;
             }
         }

@@ -28,10 +28,7 @@ type ClassClaims = BTreeMap<(Option<usize>, String), (Vec<Range<usize>>, Vec<Ran
 type StimDep = BTreeMap<Option<usize>, (Option<Range<usize>>, Option<Range<usize>>)>;
 
 fn number(c: &regex::Captures, groups: &[usize]) -> Option<(f64, Range<usize>)> {
-    groups
-        .iter()
-        .find_map(|g| c.get(*g))
-        .and_then(|m| m.as_str().parse().ok().map(|v| (v, m.start()..m.end())))
+    groups.iter().find_map(|g| c.get(*g)).and_then(|m| m.as_str().parse().ok().map(|v| (v, m.start()..m.end())))
 }
 
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
@@ -82,8 +79,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
                 .arg("match", shown(a.text(&span)))
                 .arg("other", shown(a.text(s)));
             f.label = Some(format!("a daily ceiling of {max} mg"));
-            f.related
-                .push((s.clone(), format!("but {v} mg is called toxic here")));
+            f.related.push((s.clone(), format!("but {v} mg is called toxic here")));
             out.findings.push(f);
         }
     }
@@ -123,8 +119,7 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocO
             let mut f = Finding::new(idx, n.clone(), rule.severity)
                 .arg("match", shown(a.text(n)))
                 .arg("other", shown(a.text(y)));
-            f.related
-                .push((y.clone(), format!("called a {class} here")));
+            f.related.push((y.clone(), format!("called a {class} here")));
             out.findings.push(f);
         }
         let e = stim_dep.entry(*drug).or_default();
@@ -139,8 +134,7 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocO
             let mut f = Finding::new(idx, s.clone(), rule.severity)
                 .arg("match", shown(a.text(s)))
                 .arg("other", shown(a.text(d)));
-            f.related
-                .push((d.clone(), "called a depressant here".into()));
+            f.related.push((d.clone(), "called a depressant here".into()));
             out.findings.push(f);
         }
     }
@@ -149,10 +143,7 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocO
 /// X008: an assertion about legal status that contradicts the facts table.
 pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let pack = a.pack;
-    let (Some(affirm), Some(deny)) = (
-        pack.lexicon("controlled_affirm"),
-        pack.lexicon("controlled_deny"),
-    ) else {
+    let (Some(affirm), Some(deny)) = (pack.lexicon("controlled_affirm"), pack.lexicon("controlled_deny")) else {
         return;
     };
     let state = pack.lexicon("us_state");
@@ -166,9 +157,7 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcom
                 continue;
             }
             let sent = a.sentence_span(h.start);
-            if a.text(&sent).trim_end().ends_with('?')
-                || state.is_some_and(|s| a.lexicon_in(&[s], &sent))
-            {
+            if a.text(&sent).trim_end().ends_with('?') || state.is_some_and(|s| a.lexicon_in(&[s], &sent)) {
                 continue;
             }
             let Some(d) = a.subject(h) else { continue };
@@ -181,10 +170,7 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcom
                 continue;
             }
             let fact = if controlled {
-                format!(
-                    "{} is a federally controlled substance (Schedule {})",
-                    drug.id, facts.schedule
-                )
+                format!("{} is a federally controlled substance (Schedule {})", drug.id, facts.schedule)
             } else {
                 format!("{} is not a federally controlled substance", drug.id)
             };
@@ -192,10 +178,7 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcom
                 .arg("match", shown(a.text(h)))
                 .arg("drug", drug.id.clone())
                 .arg("fact", fact)
-                .arg(
-                    "source",
-                    format!("{} (as of {})", facts.source, facts.as_of),
-                );
+                .arg("source", format!("{} (as of {})", facts.source, facts.as_of));
             f.label = Some("contradicts the facts table".into());
             out.findings.push(f);
         }
@@ -214,42 +197,25 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
             continue;
         }
         let sent = a.sentence_span(h.start);
-        let clause_end = a
-            .text(&(h.end..sent.end))
-            .find([';', ','])
-            .map_or(sent.end, |i| h.end + i);
+        let clause_end = a.text(&(h.end..sent.end)).find([';', ',']).map_or(sent.end, |i| h.end + i);
         let after = h.start..clause_end;
         let drugs = a.drugs_in_sentence(h.start);
-        let drugs = if drugs.is_empty() {
-            a.main_drug.into_iter().collect()
-        } else {
-            drugs
-        };
+        let drugs = if drugs.is_empty() { a.main_drug.into_iter().collect() } else { drugs };
         for d in drugs {
             let drug = &pack.drugs[d];
             let Some(facts) = pack.facts.by_drug.get(&drug.id) else {
                 continue;
             };
-            let wrong = facts.not_approved_for.iter().find(|ind| {
-                pack.lexicon(&format!("indication_{ind}"))
-                    .is_some_and(|m| a.lexicon_in(&[m], &after))
-            });
+            let wrong = facts
+                .not_approved_for
+                .iter()
+                .find(|ind| pack.lexicon(&format!("indication_{ind}")).is_some_and(|m| a.lexicon_in(&[m], &after)));
             if let Some(ind) = wrong {
                 let mut f = Finding::new(idx, h.clone(), rule.severity)
                     .arg("match", shown(a.text(&(h.start..clause_end))))
                     .arg("drug", drug.id.clone())
-                    .arg(
-                        "fact",
-                        format!(
-                            "{} is not FDA-approved for {}",
-                            drug.id,
-                            indication_name(ind)
-                        ),
-                    )
-                    .arg(
-                        "source",
-                        format!("{} (as of {})", facts.source, facts.as_of),
-                    );
+                    .arg("fact", format!("{} is not FDA-approved for {}", drug.id, indication_name(ind)))
+                    .arg("source", format!("{} (as of {})", facts.source, facts.as_of));
                 f.label = Some("contradicts the facts table".into());
                 out.findings.push(f);
                 break;

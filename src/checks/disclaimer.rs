@@ -36,9 +36,7 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Do
             continue;
         }
         let next = doc.blocks.get(i + 1).map_or("", |n| doc.slice(&n.span));
-        let prev = i
-            .checked_sub(1)
-            .map_or("", |p| doc.slice(&doc.blocks[p].span));
+        let prev = i.checked_sub(1).map_or("", |p| doc.slice(&doc.blocks[p].span));
         let joined = format!("{prev} {text} {next}");
         let has_not_advice = not_advice().is_match(&joined);
         let has_consult = consult().is_match(&joined);
@@ -50,9 +48,7 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Do
             } else {
                 "both of its essential parts"
             };
-            let mut f = Finding::new(idx, b.span.clone(), rule.severity)
-                .arg("match", shown(text))
-                .arg("text", missing);
+            let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)).arg("text", missing);
             f.label = Some(format!("this disclaimer lacks {missing}"));
             out.findings.push(f);
         }
@@ -65,10 +61,7 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Do
 pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let pack = a.pack;
     let whole = 0..a.doc.text.len();
-    if pack
-        .lexicon("off_label_disclosure")
-        .is_some_and(|m| a.lexicon_in(&[m], &whole))
-    {
+    if pack.lexicon("off_label_disclosure").is_some_and(|m| a.lexicon_in(&[m], &whole)) {
         return;
     }
     let Some(treat) = pack.lexicon("treatment_use") else {
@@ -87,10 +80,10 @@ pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: 
         if !a.lexicon_in(&[treat], &sent) || a.sentence_cited(&sent) {
             continue;
         }
-        let unapproved = facts.not_approved_for.iter().find(|ind| {
-            pack.lexicon(&format!("indication_{ind}"))
-                .is_some_and(|m| a.lexicon_in(&[m], &sent))
-        });
+        let unapproved = facts
+            .not_approved_for
+            .iter()
+            .find(|ind| pack.lexicon(&format!("indication_{ind}")).is_some_and(|m| a.lexicon_in(&[m], &sent)));
         let Some(ind) = unapproved else { continue };
         if a.cues_of(span).has(Cue::Negated) {
             continue;
@@ -100,15 +93,8 @@ pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: 
             .arg("match", shown(a.text(span)))
             .arg("drug", drug.id.clone())
             .arg("fact", indication_name(ind))
-            .arg(
-                "source",
-                format!("{} (as of {})", facts.source, facts.as_of),
-            );
-        f.label = Some(format!(
-            "{} is not FDA-approved for {}",
-            drug.id,
-            indication_name(ind)
-        ));
+            .arg("source", format!("{} (as of {})", facts.source, facts.as_of));
+        f.label = Some(format!("{} is not FDA-approved for {}", drug.id, indication_name(ind)));
         out.findings.push(f);
     }
 }

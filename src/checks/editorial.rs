@@ -16,19 +16,13 @@ pub fn empty_list_lead_in(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
         }
         let next = doc.blocks.get(i + 1);
         let listed = next.is_some_and(|n| match n.kind {
-            BlockKind::ListItem | BlockKind::TableCell | BlockKind::Heading | BlockKind::Quote => {
-                true
-            }
+            BlockKind::ListItem | BlockKind::TableCell | BlockKind::Heading | BlockKind::Quote => true,
             BlockKind::Paragraph => short_item_run(a, i + 1),
         });
         if listed {
             continue;
         }
-        let lead_in = b
-            .sentences
-            .clone()
-            .last()
-            .map_or(b.span.clone(), |s| doc.sentences[s].span.clone());
+        let lead_in = b.sentences.clone().last().map_or(b.span.clone(), |s| doc.sentences[s].span.clone());
         let shown = crate::engine::shown(doc.slice(&lead_in));
         let mut f = Finding::new(idx, lead_in, rule.severity).arg("match", shown);
         f.label = Some(match next {
@@ -55,17 +49,13 @@ pub fn dangling_citation_marker(a: &Analysis, idx: usize, rule: &Rule, out: &mut
     for m in &a.markers {
         if !m.resolved {
             let text = a.text(&m.span).to_string();
-            out.findings
-                .push(Finding::new(idx, m.span.clone(), rule.severity).arg("match", text));
+            out.findings.push(Finding::new(idx, m.span.clone(), rule.severity).arg("match", text));
         }
     }
 }
 
 fn normalized(text: &str) -> String {
-    text.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
 /// E003: a block repeated verbatim (normalized), at least `min_words` long.
@@ -80,8 +70,7 @@ pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
         match seen.get(&normalized(text)) {
             Some(&first) => {
                 let first_span = a.doc.blocks[first].span.clone();
-                let mut f = Finding::new(idx, b.span.clone(), rule.severity)
-                    .arg("match", crate::engine::shown(text));
+                let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", crate::engine::shown(text));
                 f.label = Some("repeated here".into());
                 f.related.push((first_span, "first occurrence".into()));
                 out.findings.push(f);
@@ -101,10 +90,7 @@ pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutc
         let text = a.doc.slice(&b.span);
         let words = text.split_whitespace().count();
         if (3..=8).contains(&words) {
-            groups
-                .entry(normalized(text.trim_end_matches(['?', '.', '!'])))
-                .or_default()
-                .push(i);
+            groups.entry(normalized(text.trim_end_matches(['?', '.', '!']))).or_default().push(i);
         }
     }
     // A keyword line is typed in lower case somewhere, or is a search question; repeated
@@ -115,25 +101,17 @@ pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutc
             t.ends_with('?') || !t.chars().any(char::is_uppercase)
         })
     };
-    let mut keys: Vec<_> = groups
-        .into_iter()
-        .filter(|(_, v)| v.len() >= min && keyword_like(v))
-        .collect();
+    let mut keys: Vec<_> = groups.into_iter().filter(|(_, v)| v.len() >= min && keyword_like(v)).collect();
     keys.sort_by_key(|(_, v)| v[0]);
     for (_, blocks) in keys {
-        let spans: Vec<_> = blocks
-            .iter()
-            .map(|i| a.doc.blocks[*i].span.clone())
-            .collect();
+        let spans: Vec<_> = blocks.iter().map(|i| a.doc.blocks[*i].span.clone()).collect();
         let text = a.doc.slice(&spans[0]).to_string();
-        let mut f = Finding::new(idx, spans[1].clone(), rule.severity)
-            .arg("match", text)
-            .arg("count", spans.len().to_string());
+        let mut f =
+            Finding::new(idx, spans[1].clone(), rule.severity).arg("match", text).arg("count", spans.len().to_string());
         for s in spans.iter().skip(2) {
             f.related.push((s.clone(), "repeated again".into()));
         }
-        f.related
-            .push((spans[0].clone(), "first occurrence".into()));
+        f.related.push((spans[0].clone(), "first occurrence".into()));
         out.findings.push(f);
     }
 }

@@ -16,19 +16,13 @@ pub type CheckFn = fn(&Analysis, usize, &Rule, &mut DocOutcome);
 /// Every builtin check, by id.
 pub const BUILTINS: &[(&str, CheckFn)] = &[
     ("empty_list_lead_in", editorial::empty_list_lead_in),
-    (
-        "dangling_citation_marker",
-        editorial::dangling_citation_marker,
-    ),
+    ("dangling_citation_marker", editorial::dangling_citation_marker),
     ("duplicated_paragraph", editorial::duplicated_paragraph),
     ("keyword_stuffing", editorial::keyword_stuffing),
     ("reviewer_attribution", attribution::reviewer_attribution),
     ("author_credentials", attribution::author_credentials),
     ("incomplete_disclaimer", disclaimer::incomplete_disclaimer),
-    (
-        "off_label_without_disclosure",
-        disclaimer::off_label_without_disclosure,
-    ),
+    ("off_label_without_disclosure", disclaimer::off_label_without_disclosure),
     ("dose_figure_conflict", consistency::dose_figure_conflict),
     ("drug_class_conflict", consistency::drug_class_conflict),
     ("facts_mismatch", consistency::facts_mismatch),

@@ -22,6 +22,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show the full documentation of one rule (by code or name).
     Explain(ExplainArgs),
+    /// Write a commented starter copylint.toml in the current directory.
+    Init,
 }
 
 /// Output formats of `check`.
@@ -33,6 +35,10 @@ pub enum OutputFormat {
     Concise,
     /// Machine-readable JSON (docs/json-output.md).
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// When to use colors.
@@ -71,9 +77,19 @@ pub struct CheckArgs {
     /// Skip these rules: codes, prefixes or names; comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Exit with 1 when a finding at or above this severity remains.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding at or above this severity remains [default: the
+    /// configuration's `fail-on`, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Use this configuration file for every input instead of the nearest copylint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Apply safe fixes to the files (atomically), then report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff without writing anything.
+    #[arg(long)]
+    pub diff: bool,
     /// When to color human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -86,6 +102,15 @@ pub struct CheckArgs {
     /// Extra rule files or directories, loaded with the embedded pack.
     #[arg(long = "rules", value_name = "PATH")]
     pub extra_rules: Vec<PathBuf>,
+    /// Print the number of findings per rule after the output.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Arguments of `rules`.

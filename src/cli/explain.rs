@@ -21,26 +21,11 @@ pub fn rules_table(pack: &Pack, json: bool) -> String {
     }
     let width = pack.rules.iter().map(|r| r.name.len()).max().unwrap_or(4);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<5} {:<width$} {:<8} SUMMARY",
-        "CODE", "NAME", "SEVERITY"
-    );
+    let _ = writeln!(out, "{:<5} {:<width$} {:<8} SUMMARY", "CODE", "NAME", "SEVERITY");
     for r in &pack.rules {
-        let _ = writeln!(
-            out,
-            "{:<5} {:<width$} {:<8} {}",
-            r.code,
-            r.name,
-            r.severity.as_str(),
-            r.summary
-        );
+        let _ = writeln!(out, "{:<5} {:<width$} {:<8} {}", r.code, r.name, r.severity.as_str(), r.summary);
     }
-    let _ = writeln!(
-        out,
-        "\n{} rules. `copylint explain CODE` shows one in full.",
-        pack.rules.len()
-    );
+    let _ = writeln!(out, "\n{} rules. `copylint explain CODE` shows one in full.", pack.rules.len());
     out
 }
 
@@ -54,24 +39,10 @@ pub fn render(r: &Rule) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} {}\n", r.code, r.name);
     let _ = writeln!(out, "{}\n", r.summary);
-    let _ = writeln!(
-        out,
-        "Severity: {}. Kind: {}.\n",
-        r.severity.as_str(),
-        r.kind.as_str()
-    );
+    let _ = writeln!(out, "Severity: {}. Kind: {}.\n", r.severity.as_str(), r.kind.as_str());
     let _ = writeln!(out, "## What it does\n\n{}\n", r.docs.what.trim());
-    let _ = writeln!(
-        out,
-        "## Why it matters\n\n{}\n\nAuthority: {}\n",
-        r.docs.why.trim(),
-        r.docs.authority.trim()
-    );
-    let _ = writeln!(
-        out,
-        "## Example\n\n> {}\n",
-        r.docs.example.trim().replace('\n', "\n> ")
-    );
+    let _ = writeln!(out, "## Why it matters\n\n{}\n\nAuthority: {}\n", r.docs.why.trim(), r.docs.authority.trim());
+    let _ = writeln!(out, "## Example\n\n> {}\n", r.docs.example.trim().replace('\n', "\n> "));
     let _ = writeln!(out, "## How to fix\n\n{}", r.docs.fix.trim());
     if !r.docs.sources.is_empty() {
         let _ = writeln!(out, "\n## Sources\n");

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod explain;
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,8 +13,10 @@ use codespan_reporting::term::termcolor::Buffer;
 pub use args::Args;
 use args::{CheckArgs, ColorChoice, Command, FailOn, OutputFormat};
 
+use crate::config::Config;
+use crate::lint::load_pack;
 use crate::pack::{Pack, Severity};
-use crate::{discover, lint_inputs, Engine, Error, RunOptions};
+use crate::{discover, lint_with_profiles, Input, Overrides, Profile, Report, RunOptions};
 
 /// Exit code: nothing at or above the fail level.
 pub const EXIT_CLEAN: u8 = 0;
@@ -26,16 +29,15 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(args: Args) -> ExitCode {
     let code = match args.command {
         Command::Check(c) => check(c),
-        Command::Rules(r) => with_pack(&[], |pack| {
-            emit(explain::rules_table(pack, r.json).as_bytes())
-        }),
-        Command::Explain(e) => with_pack(&[], |pack| match explain::explain(pack, &e.rule) {
+        Command::Rules(r) => with_pack(|pack| emit(explain::rules_table(pack, r.json).as_bytes())),
+        Command::Explain(e) => with_pack(|pack| match explain::explain(pack, &e.rule) {
             Some(text) => emit(text.as_bytes()),
             None => {
                 eprintln!("error: no rule `{}` (try `copylint rules`)", e.rule);
                 EXIT_ERROR
             }
         }),
+        Command::Init => init(),
     };
     ExitCode::from(code)
 }
@@ -53,8 +55,8 @@ fn emit(bytes: &[u8]) -> u8 {
     }
 }
 
-fn with_pack(extra: &[PathBuf], f: impl FnOnce(&Pack) -> u8) -> u8 {
-    match load_pack(extra) {
+fn with_pack(f: impl FnOnce(&Pack) -> u8) -> u8 {
+    match load_pack(&[]) {
         Ok(p) => f(&p),
         Err(e) => {
             eprintln!("error: {e}");
@@ -63,42 +65,22 @@ fn with_pack(extra: &[PathBuf], f: impl FnOnce(&Pack) -> u8) -> u8 {
     }
 }
 
-/// The embedded pack plus the rule files under `extra`.
-pub fn load_pack(extra: &[PathBuf]) -> crate::Result<Pack> {
-    let mut files: Vec<(String, String)> = Pack::embedded_files()
-        .iter()
-        .map(|(p, t)| (p.to_string(), t.to_string()))
-        .collect();
-    for root in extra {
-        for path in toml_files(root)? {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            files.push((path.display().to_string(), text));
+fn init() -> u8 {
+    let path = Path::new("copylint.toml");
+    if path.exists() {
+        eprintln!("error: copylint.toml already exists");
+        return EXIT_ERROR;
+    }
+    match std::fs::write(path, Config::starter()) {
+        Ok(()) => {
+            eprintln!("wrote copylint.toml");
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: copylint.toml: {e}");
+            EXIT_ERROR
         }
     }
-    Pack::from_files(files)
-}
-
-fn toml_files(root: &Path) -> crate::Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(root).map_err(|e| Error::Io {
-        path: root.to_path_buf(),
-        source: e,
-    })?;
-    if meta.is_file() {
-        return Ok(vec![root.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).build().flatten() {
-        if entry.path().extension().is_some_and(|e| e == "toml")
-            && entry.file_type().is_some_and(|t| t.is_file())
-        {
-            out.push(entry.path().to_path_buf());
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// Whether `sel` (a code, a code prefix or a name) selects `code`/`name`.
@@ -107,90 +89,168 @@ pub fn selects(sel: &str, code: &str, name: &str) -> bool {
     name == s || (!s.is_empty() && code.len() >= s.len() && code[..s.len()].eq_ignore_ascii_case(s))
 }
 
-fn check(args: CheckArgs) -> u8 {
-    let pack = match load_pack(&args.extra_rules) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    for sel in args.select.iter().chain(&args.ignore) {
-        if !pack.rules.iter().any(|r| selects(sel, &r.code, &r.name)) {
-            eprintln!("error: {}", Error::UnknownSelector(sel.clone()));
-            return EXIT_ERROR;
+fn fail(e: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {e}");
+    EXIT_ERROR
+}
+
+/// Resolves each input's configuration (nearest file walking up, or `--config`) and builds one
+/// profile per distinct configuration.
+fn profiles(args: &CheckArgs, inputs: &[Input]) -> crate::Result<(Vec<Profile>, Vec<usize>)> {
+    let base = load_pack(&[])?;
+    let overrides =
+        Overrides { select: args.select.clone(), ignore: args.ignore.clone(), rule_packs: args.extra_rules.clone() };
+    let mut by_path: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    let mut dir_cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut profiles = Vec::new();
+    let mut assign = Vec::with_capacity(inputs.len());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for input in inputs.iter().map(Some).chain(inputs.is_empty().then_some(None)) {
+        let config_path = match &args.config {
+            Some(p) => Some(p.clone()),
+            None => {
+                let dir = match input {
+                    Some(i) if !i.stdin => i.path.parent().map(|p| cwd.join(p)).unwrap_or_else(|| cwd.clone()),
+                    _ => cwd.clone(),
+                };
+                dir_cache.entry(dir.clone()).or_insert_with(|| crate::config::find(&dir)).clone()
+            }
+        };
+        let idx = match by_path.get(&config_path) {
+            Some(i) => *i,
+            None => {
+                let config = match &config_path {
+                    Some(p) => Config::load(p, &base)?,
+                    None => Config::default(),
+                };
+                profiles.push(Profile::build(config, &overrides)?);
+                by_path.insert(config_path, profiles.len() - 1);
+                profiles.len() - 1
+            }
+        };
+        if input.is_some() {
+            assign.push(idx);
         }
     }
-    let mut engine = match Engine::new(pack) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let (select, ignore) = (args.select.clone(), args.ignore.clone());
-    engine.retain(|r| {
-        (select.is_empty() || select.iter().any(|s| selects(s, &r.code, &r.name)))
-            && !ignore.iter().any(|s| selects(s, &r.code, &r.name))
-    });
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    Ok((profiles, assign))
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let (inputs, errors) = discover(&paths, args.stdin_filename.as_deref());
-    let mut report = lint_inputs(
-        &engine,
-        &inputs,
-        RunOptions {
-            cross_file: !args.no_cross_file,
-        },
-    );
+    let (profiles, assign) = match profiles(&args, &inputs) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let cross_file = !args.no_cross_file && profiles.iter().all(|p| p.config.cross_file != Some(false));
+    let options = RunOptions { cross_file };
+    let mut report = lint_with_profiles(&profiles, &inputs, &assign, options);
+    if args.fix || args.diff {
+        if inputs.iter().any(|i| i.stdin) {
+            return fail("--fix and --diff work on files, not standard input");
+        }
+        match apply_fixes(&report, args.fix) {
+            Ok((diff, fixed)) => {
+                if args.diff {
+                    return emit(diff.as_bytes());
+                }
+                if fixed > 0 {
+                    eprintln!("copylint: fixed {fixed} finding(s)");
+                    report = lint_with_profiles(&profiles, &inputs, &assign, options);
+                }
+            }
+            Err(e) => return fail(e),
+        }
+    }
     report.errors = errors;
+    if let Some(path) = &args.write_baseline {
+        let baseline = crate::baseline::Baseline::from_report(&report);
+        return match baseline.write(path) {
+            Ok(()) => {
+                eprintln!("copylint: recorded {} finding(s) in {}", baseline.findings.len(), path.display());
+                if report.all_errors().next().is_some() {
+                    EXIT_ERROR
+                } else {
+                    EXIT_CLEAN
+                }
+            }
+            Err(e) => fail(e),
+        };
+    }
+    if let Some(path) = &args.baseline {
+        match crate::baseline::Baseline::read(path) {
+            Ok(b) => {
+                b.apply(&mut report);
+            }
+            Err(e) => return fail(e),
+        }
+    }
+    let pack = &profiles[0].engine;
     let written = match args.format {
         OutputFormat::Json => emit(crate::output::json(&report).as_bytes()),
         OutputFormat::Concise => emit(crate::output::concise(&report).as_bytes()),
+        OutputFormat::Sarif => emit(crate::output::sarif(&report, pack.pack()).as_bytes()),
+        OutputFormat::Github => emit(crate::output::github(&report).as_bytes()),
         OutputFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
+                ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            let mut buf = if color {
-                Buffer::ansi()
-            } else {
-                Buffer::no_color()
-            };
+            let mut buf = if color { Buffer::ansi() } else { Buffer::no_color() };
             match crate::output::human(&report, &mut buf) {
                 Ok(()) => emit(buf.as_slice()),
-                Err(e) => {
-                    eprintln!("error: cannot render diagnostics: {e}");
-                    EXIT_ERROR
-                }
+                Err(e) => fail(format!("cannot render diagnostics: {e}")),
             }
         }
     };
     if written != EXIT_CLEAN {
         return written;
     }
+    if args.statistics && emit(crate::output::statistics(&report).as_bytes()) != EXIT_CLEAN {
+        return EXIT_ERROR;
+    }
     if report.all_errors().next().is_some() {
-        if args.format != OutputFormat::Human {
+        if matches!(args.format, OutputFormat::Json | OutputFormat::Sarif) {
             for e in report.all_errors() {
                 eprintln!("error: {e}");
             }
         }
         return EXIT_ERROR;
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
+    let threshold = |profile: usize| match args.fail_on {
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => profiles.get(profile).and_then(|p| p.config.fail_on).unwrap_or(Severity::Warning),
     };
-    if report.diagnostics().any(|d| d.severity >= threshold) {
+    let failing = report.files.iter().any(|f| f.diagnostics.iter().any(|d| d.severity >= threshold(f.profile)));
+    if failing {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Applies (or, with `write == false`, only diffs) every fix. Returns the diff text and how many
+/// findings were fixed.
+fn apply_fixes(report: &Report, write: bool) -> crate::Result<(String, usize)> {
+    let mut diff = String::new();
+    let mut fixed = 0;
+    for f in &report.files {
+        let Some(src) = &f.source else { continue };
+        if !f.diagnostics.iter().any(|d| d.fix.is_some()) {
+            continue;
+        }
+        let (new, n) = crate::fix::apply(&src.text, &f.diagnostics);
+        if n == 0 || new == src.text {
+            continue;
+        }
+        diff.push_str(&crate::fix::diff(&f.path, &src.text, &new));
+        if write {
+            crate::fix::write_atomic(Path::new(&f.path), &new)?;
+        }
+        fixed += n;
+    }
+    Ok((diff, fixed))
 }

@@ -14,16 +14,32 @@ use super::{BlockKind, Builder, Document, Format, MetaField};
 
 /// Elements whose content is never visible text.
 const INVISIBLE: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object",
-    "select", "textarea", "canvas", "audio", "video",
+    "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object", "select",
+    "textarea", "canvas", "audio", "video",
 ];
-/// Page furniture left out by default.
-const FURNITURE: &[&str] = &["nav"];
+/// Page furniture left out when the configuration names none (`[html] skip`).
+pub const DEFAULT_SKIP: &[&str] = &["nav"];
+
+/// Whether a start tag matches a simple selector: `tag`, `.class`, `#id`, `tag.class`, `tag#id`.
+fn matches_selector(name: &str, tag: &html5gum::StartTag<usize>, selector: &str) -> bool {
+    let (head, id) = match selector.split_once('#') {
+        Some((h, i)) => (h, Some(i)),
+        None => (selector, None),
+    };
+    let mut parts = head.split('.');
+    let tag_name = parts.next().unwrap_or("");
+    if !tag_name.is_empty() && !tag_name.eq_ignore_ascii_case(name) {
+        return false;
+    }
+    let classes = attr(tag, "class").map(|v| lossy(&v.value)).unwrap_or_default();
+    if !parts.all(|c| classes.split_whitespace().any(|k| k == c)) {
+        return false;
+    }
+    id.is_none_or(|i| attr(tag, "id").is_some_and(|v| v.value.as_slice() == i.as_bytes()))
+}
 /// Elements without an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
 
 fn block_kind(tag: &str) -> Option<BlockKind> {
     Some(match tag {
@@ -31,10 +47,9 @@ fn block_kind(tag: &str) -> Option<BlockKind> {
         "li" | "dt" | "dd" => BlockKind::ListItem,
         "td" | "th" | "caption" => BlockKind::TableCell,
         "blockquote" => BlockKind::Quote,
-        "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "aside" | "ul"
-        | "ol" | "dl" | "table" | "tr" | "thead" | "tbody" | "tfoot" | "form" | "address"
-        | "pre" | "hr" | "br" | "figure" | "figcaption" | "details" | "summary" | "fieldset"
-        | "legend" | "body" | "html" => BlockKind::Paragraph,
+        "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "aside" | "ul" | "ol" | "dl" | "table"
+        | "tr" | "thead" | "tbody" | "tfoot" | "form" | "address" | "pre" | "hr" | "br" | "figure" | "figcaption"
+        | "details" | "summary" | "fieldset" | "legend" | "body" | "html" => BlockKind::Paragraph,
         _ => return None,
     })
 }
@@ -47,6 +62,7 @@ struct Open {
 
 struct State<'s> {
     source: &'s str,
+    skip: &'s [String],
     b: Builder,
     stack: Vec<Open>,
     hidden: usize,
@@ -62,11 +78,7 @@ impl State<'_> {
         if self.stack.iter().any(|o| o.kind == Some(BlockKind::Quote)) {
             return BlockKind::Quote;
         }
-        self.stack
-            .iter()
-            .rev()
-            .find_map(|o| o.kind)
-            .unwrap_or(BlockKind::Paragraph)
+        self.stack.iter().rev().find_map(|o| o.kind).unwrap_or(BlockKind::Paragraph)
     }
 
     fn ensure_block(&mut self) {
@@ -105,10 +117,7 @@ impl State<'_> {
     /// Pushes decoded text aligned with its raw source range.
     fn push_text(&mut self, raw: Range<usize>, decoded: &str) {
         if self.sup > 0
-            && decoded
-                .trim()
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ',' || c == '-')
+            && decoded.trim().chars().all(|c| c.is_ascii_digit() || c == ',' || c == '-')
             && !decoded.trim().is_empty()
         {
             // A superscript reference number: "cravings<sup>3</sup>" reads as a marker.
@@ -136,10 +145,7 @@ fn align(source: &str, raw: Range<usize>, decoded: &str) -> Vec<(char, Range<usi
         let rc = rest.chars().next();
         let at = raw.start + i;
         if rc == Some('&')
-            && (dc != '&'
-                || rest.starts_with("&amp;")
-                || rest.starts_with("&#38;")
-                || rest.starts_with("&#x26;"))
+            && (dc != '&' || rest.starts_with("&amp;") || rest.starts_with("&#38;") || rest.starts_with("&#x26;"))
         {
             let mut k = i + 1;
             while k < rb.len() && (rb[k].is_ascii_alphanumeric() || rb[k] == b'#') {
@@ -169,30 +175,28 @@ fn attr<'t>(
     tag: &'t html5gum::StartTag<usize>,
     name: &str,
 ) -> Option<&'t html5gum::Spanned<html5gum::HtmlString, usize>> {
-    tag.attributes
-        .iter()
-        .find(|(k, _)| k.as_slice() == name.as_bytes())
-        .map(|(_, v)| v)
+    tag.attributes.iter().find(|(k, _)| k.as_slice() == name.as_bytes()).map(|(_, v)| v)
 }
 
 fn lossy(s: &[u8]) -> String {
     String::from_utf8_lossy(s).into_owned()
 }
 
-pub(super) fn parse(source: &str) -> Document {
+pub(super) fn parse(source: &str, skip: &[String]) -> Document {
     let mut b = Builder::default();
-    parse_into(&mut b, source, 0..source.len());
+    parse_into(&mut b, source, 0..source.len(), skip);
     b.finish(Format::Html)
 }
 
 /// Reads the HTML in `source[range]` into `b` (also used for HTML blocks inside Markdown).
-pub(super) fn parse_into(b: &mut Builder, source: &str, range: Range<usize>) {
+pub(super) fn parse_into(b: &mut Builder, source: &str, range: Range<usize>, skip: &[String]) {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
     let base = range.start;
     let input = source.get(range).unwrap_or("");
     let mut st = State {
         source,
+        skip,
         b: std::mem::take(b),
         stack: Vec::new(),
         hidden: 0,
@@ -282,21 +286,18 @@ fn start_tag(st: &mut State, tag: &html5gum::StartTag<usize>) {
         return;
     }
     // Implied end tags: a new <p> or <li> closes an open one at the top.
-    if matches!(name.as_str(), "p" | "li" | "dt" | "dd")
-        && st.stack.last().is_some_and(|o| o.name == name)
-    {
+    if matches!(name.as_str(), "p" | "li" | "dt" | "dd") && st.stack.last().is_some_and(|o| o.name == name) {
         end_tag(st, &name);
     }
-    let hidden =
-        hidden_attr || INVISIBLE.contains(&name.as_str()) || FURNITURE.contains(&name.as_str());
+    let hidden = hidden_attr
+        || INVISIBLE.contains(&name.as_str())
+        || st.skip.iter().any(|sel| matches_selector(&name, tag, sel));
     if hidden {
         st.hidden += 1;
     }
     match name.as_str() {
         "a" => {
-            let href = attr(tag, "href")
-                .map(|h| lossy(&h.value))
-                .unwrap_or_default();
+            let href = attr(tag, "href").map(|h| lossy(&h.value)).unwrap_or_default();
             st.links.push((st.b.len(), href));
         }
         "sup" => st.sup += 1,
@@ -356,13 +357,8 @@ fn read_json_ld(b: &mut Builder, source: &str, raw: Range<usize>, text: &str) {
                         let span = source
                             .get(raw.clone())
                             .and_then(|s| s.find(&name))
-                            .map_or(raw.start..raw.start, |i| {
-                                raw.start + i..raw.start + i + name.len()
-                            });
-                        let field = MetaField {
-                            value: name,
-                            source_span: span,
-                        };
+                            .map_or(raw.start..raw.start, |i| raw.start + i..raw.start + i + name.len());
+                        let field = MetaField { value: name, source_span: span };
                         if is_author {
                             b.meta.author.get_or_insert(field);
                         } else {
@@ -391,22 +387,29 @@ fn person_name(v: &serde_json::Value) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn parse(src: &str) -> Document {
+        let skip: Vec<String> = DEFAULT_SKIP.iter().map(|s| s.to_string()).collect();
+        super::parse(src, &skip)
+    }
+
+    #[test]
+    fn configured_furniture_is_skipped_and_footers_still_count() {
+        let src = r#"<header class="top">Menu</header><div class="cookie-banner x">We use cookies.</div><p id="promo">Promo.</p><p>Body.</p><footer><p>Not medical advice.</p></footer>"#;
+        let skip = vec!["header".to_string(), ".cookie-banner".to_string(), "p#promo".to_string()];
+        let d = super::parse(src, &skip);
+        let texts: Vec<&str> = d.blocks.iter().map(|b| d.slice(&b.span)).collect();
+        assert_eq!(texts, vec!["Body.", "Not medical advice."]);
+    }
+
     fn blocks(d: &Document) -> Vec<(BlockKind, &str)> {
-        d.blocks
-            .iter()
-            .map(|b| (b.kind, d.slice(&b.span)))
-            .collect()
+        d.blocks.iter().map(|b| (b.kind, d.slice(&b.span))).collect()
     }
 
     #[test]
     fn entities_map_to_their_source_bytes() {
-        let src =
-            "<p>It doesn&rsquo;t &mdash; really &#8212; help &amp; more.&nbsp;Now\r\nthen.</p>";
+        let src = "<p>It doesn&rsquo;t &mdash; really &#8212; help &amp; more.&nbsp;Now\r\nthen.</p>";
         let d = parse(src);
-        assert_eq!(
-            d.slice(&d.blocks[0].span),
-            "It doesn’t — really — help & more. Now then."
-        );
+        assert_eq!(d.slice(&d.blocks[0].span), "It doesn’t — really — help & more. Now then.");
         let now = d.text.find(" Now").unwrap_or(0);
         assert_eq!(&src[d.source_span(&(now..now + 1))], "&nbsp;");
         let then = d.text.find(" then").unwrap_or(0);
@@ -442,15 +445,8 @@ mod tests {
         let d = parse(src);
         let texts: Vec<&str> = d.blocks.iter().map(|b| d.slice(&b.span)).collect();
         assert_eq!(texts, vec!["Cravings drop[3].", "A pill bottle"]);
-        assert_eq!(
-            d.meta.author.as_ref().map(|m| m.value.as_str()),
-            Some("Jane Roe")
-        );
-        let r = d
-            .meta
-            .reviewer
-            .as_ref()
-            .map(|m| &src[m.source_span.clone()]);
+        assert_eq!(d.meta.author.as_ref().map(|m| m.value.as_str()), Some("Jane Roe"));
+        let r = d.meta.reviewer.as_ref().map(|m| &src[m.source_span.clone()]);
         assert_eq!(r, Some("Dr. A. Smith, MD"));
     }
 
@@ -459,18 +455,8 @@ mod tests {
         let deep = "<div>".repeat(10_000) + "text" + &"</div>".repeat(10_000);
         let d = parse(&deep);
         assert_eq!(d.slice(&d.blocks[0].span), "text");
-        for junk in [
-            "<",
-            "<p",
-            "</",
-            "&#",
-            "&#xZZ;",
-            "<p>&",
-            "<a href='",
-            "<!--",
-            "<p>a</b></i>b",
-            "\u{0}<p>\u{0}</p>",
-        ] {
+        for junk in ["<", "<p", "</", "&#", "&#xZZ;", "<p>&", "<a href='", "<!--", "<p>a</b></i>b", "\u{0}<p>\u{0}</p>"]
+        {
             let _ = parse(junk);
         }
     }

@@ -6,7 +6,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::{BlockKind, Builder, Document, Format, MetaField};
 
-pub(super) fn parse(source: &str) -> Document {
+pub(super) fn parse(source: &str, html_skip: &[String]) -> Document {
     let mut b = Builder::default();
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -22,8 +22,7 @@ pub(super) fn parse(source: &str) -> Document {
             Event::Start(tag) => match tag {
                 Tag::Heading { .. } => b.start(BlockKind::Heading),
                 Tag::Paragraph => {
-                    let in_fresh_item =
-                        b.open_kind() == Some(BlockKind::ListItem) && b.open_is_empty();
+                    let in_fresh_item = b.open_kind() == Some(BlockKind::ListItem) && b.open_is_empty();
                     if !in_fresh_item {
                         b.start(if quote > 0 {
                             BlockKind::Quote
@@ -44,7 +43,7 @@ pub(super) fn parse(source: &str) -> Document {
                     // Raw HTML is read as a browser would: comments and scripts vanish, a
                     // <div> of prose is linted with exact positions.
                     b.end();
-                    super::html::parse_into(&mut b, source, range.clone());
+                    super::html::parse_into(&mut b, source, range.clone(), html_skip);
                     skip += 1;
                 }
                 Tag::CodeBlock(_) | Tag::Image { .. } => skip += 1,
@@ -66,9 +65,7 @@ pub(super) fn parse(source: &str) -> Document {
                     b.end();
                 }
                 TagEnd::BlockQuote(_) => quote = quote.saturating_sub(1),
-                TagEnd::CodeBlock | TagEnd::Image | TagEnd::HtmlBlock => {
-                    skip = skip.saturating_sub(1)
-                }
+                TagEnd::CodeBlock | TagEnd::Image | TagEnd::HtmlBlock => skip = skip.saturating_sub(1),
                 TagEnd::MetadataBlock(_) => {
                     skip = skip.saturating_sub(1);
                     in_metadata = false;
@@ -83,9 +80,7 @@ pub(super) fn parse(source: &str) -> Document {
                 _ => {}
             },
             Event::Text(t) if in_metadata => read_front_matter(&mut b, source, range.start, &t),
-            Event::Text(t) | Event::Code(t)
-                if skip == 0 && !(b.open_is_empty() && is_mdx_statement(&t)) =>
-            {
+            Event::Text(t) | Event::Code(t) if skip == 0 && !(b.open_is_empty() && is_mdx_statement(&t)) => {
                 push_text(&mut b, source, range, &t)
             }
             Event::SoftBreak | Event::HardBreak if skip == 0 => b.replaced(" ", range),
@@ -112,10 +107,7 @@ fn push_text(b: &mut Builder, source: &str, range: std::ops::Range<usize>, text:
 /// Reads `key: value` lines of YAML front matter (flat keys only, which is all the rules need).
 fn read_front_matter(b: &mut Builder, source: &str, start: usize, text: &str) {
     // pulldown gives the block's text; find it in the source to recover exact offsets.
-    let base = source
-        .get(start..)
-        .and_then(|s| s.find(text))
-        .map_or(start, |i| start + i);
+    let base = source.get(start..).and_then(|s| s.find(text)).map_or(start, |i| start + i);
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let line_start = pos;
@@ -128,15 +120,10 @@ fn read_front_matter(b: &mut Builder, source: &str, start: usize, text: &str) {
         let lead = value_raw.len() - value_raw.trim_start().len();
         let v = value_raw.trim().trim_matches(['"', '\'']);
         let v_off = base + line_start + key_len(line) + 1 + lead;
-        let field = MetaField {
-            value: v.to_string(),
-            source_span: v_off..v_off + value_raw.trim().len(),
-        };
+        let field = MetaField { value: v.to_string(), source_span: v_off..v_off + value_raw.trim().len() };
         match key.as_str() {
             "author" | "written_by" => b.meta.author = Some(field),
-            "reviewed_by" | "reviewer" | "medically_reviewed_by" | "reviewedby" => {
-                b.meta.reviewer = Some(field)
-            }
+            "reviewed_by" | "reviewer" | "medically_reviewed_by" | "reviewedby" => b.meta.reviewer = Some(field),
             _ => {}
         }
     }
@@ -159,30 +146,22 @@ fn key_len(line: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn parse(src: &str) -> Document {
+        super::parse(src, &["nav".to_string()])
+    }
+
     #[test]
     fn blocks_and_spans() {
         let src = "---\nauthor: Jane Roe\nreviewed_by: \"Dr. A, MD\"\n---\n# Title\n\nSome **bold** text.\n\n- one\n- two\n\n```\ncode here\n```\n";
         let d = parse(src);
         let kinds: Vec<_> = d.blocks.iter().map(|b| b.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                BlockKind::Heading,
-                BlockKind::Paragraph,
-                BlockKind::ListItem,
-                BlockKind::ListItem
-            ]
-        );
+        assert_eq!(kinds, vec![BlockKind::Heading, BlockKind::Paragraph, BlockKind::ListItem, BlockKind::ListItem]);
         assert_eq!(d.slice(&d.blocks[1].span), "Some bold text.");
         let bold = d.text.find("bold").unwrap_or(0);
         assert_eq!(&src[d.source_span(&(bold..bold + 4))], "bold");
         let author = d.meta.author.as_ref().map(|f| f.value.clone());
         assert_eq!(author.as_deref(), Some("Jane Roe"));
-        let reviewer = d
-            .meta
-            .reviewer
-            .as_ref()
-            .map(|f| &src[f.source_span.clone()]);
+        let reviewer = d.meta.reviewer.as_ref().map(|f| &src[f.source_span.clone()]);
         assert_eq!(reviewer, Some("\"Dr. A, MD\""));
         assert!(!d.text.contains("code here"));
     }
@@ -196,10 +175,7 @@ mod tests {
         let call = d.text.find("Call").unwrap_or(0);
         assert_eq!(&src[d.source_span(&(call..call + 4))], "Call");
         let dash = d.text.find('—').unwrap_or(0);
-        assert_eq!(
-            &src[d.source_span(&(dash..dash + '—'.len_utf8()))],
-            "&mdash;"
-        );
+        assert_eq!(&src[d.source_span(&(dash..dash + '—'.len_utf8()))], "&mdash;");
     }
 
     #[test]

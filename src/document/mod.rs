@@ -6,6 +6,7 @@ mod markdown;
 mod offset_map;
 mod text;
 
+pub use html::DEFAULT_SKIP as DEFAULT_HTML_SKIP;
 pub use offset_map::OffsetMap;
 
 use std::ops::Range;
@@ -111,12 +112,18 @@ pub struct Document {
 }
 
 impl Document {
-    /// Parses `source` in the given format.
+    /// Parses `source` in the given format (HTML page furniture: the default `nav`).
     pub fn parse(source: &str, format: Format) -> Document {
+        let skip: Vec<String> = html::DEFAULT_SKIP.iter().map(|s| s.to_string()).collect();
+        Document::parse_with(source, format, &skip)
+    }
+
+    /// Parses with explicit HTML furniture selectors (`[html] skip` in the configuration).
+    pub fn parse_with(source: &str, format: Format, html_skip: &[String]) -> Document {
         match format {
             Format::Text => text::parse(source),
-            Format::Markdown => markdown::parse(source),
-            Format::Html => html::parse(source),
+            Format::Markdown => markdown::parse(source, html_skip),
+            Format::Html => html::parse(source, html_skip),
         }
     }
 
@@ -180,15 +187,9 @@ pub fn is_source_link(href: &str, text: &str) -> bool {
         "plos",
     ];
     let h = href.to_ascii_lowercase();
-    let h = if h.ends_with(".gov") || h.ends_with(".edu") {
-        format!("{h}/")
-    } else {
-        h
-    };
+    let h = if h.ends_with(".gov") || h.ends_with(".edu") { format!("{h}/") } else { h };
     let t = text.trim().to_ascii_lowercase();
-    let marker = !t.is_empty()
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || "[]()^, -".contains(c));
+    let marker = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "[]()^, -".contains(c));
     let words = [
         "study",
         "studies",
@@ -252,8 +253,7 @@ impl Builder {
         if self.open.is_none() {
             self.start(BlockKind::Paragraph);
         }
-        self.map
-            .push(self.text.len(), src_start, text.len(), text.len());
+        self.map.push(self.text.len(), src_start, text.len(), text.len());
         self.text.push_str(text);
     }
 
@@ -262,8 +262,7 @@ impl Builder {
         if self.open.is_none() {
             self.start(BlockKind::Paragraph);
         }
-        self.map
-            .push(self.text.len(), src.start, text.len(), src.len());
+        self.map.push(self.text.len(), src.start, text.len(), src.len());
         self.text.push_str(text);
     }
 
@@ -279,8 +278,7 @@ impl Builder {
                     self.text.pop();
                 }
             } else {
-                self.blocks
-                    .push((kind, start + lead..self.text.len() - trail));
+                self.blocks.push((kind, start + lead..self.text.len() - trail));
             }
         }
     }
@@ -297,17 +295,9 @@ impl Builder {
             }
             let first = sentences.len();
             for s in crate::segment::sentences(&self.text[span.clone()]) {
-                sentences.push(Sentence {
-                    span: span.start + s.start..span.start + s.end,
-                    block: i,
-                });
+                sentences.push(Sentence { span: span.start + s.start..span.start + s.end, block: i });
             }
-            blocks.push(Block {
-                kind,
-                span,
-                section,
-                sentences: first..sentences.len(),
-            });
+            blocks.push(Block { kind, span, section, sentences: first..sentences.len() });
         }
         self.links.sort_by_key(|r| r.start);
         Document {

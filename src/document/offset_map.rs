@@ -18,30 +18,16 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
-    pub(crate) fn push(
-        &mut self,
-        text_start: usize,
-        src_start: usize,
-        text_len: usize,
-        src_len: usize,
-    ) {
+    pub(crate) fn push(&mut self, text_start: usize, src_start: usize, text_len: usize, src_len: usize) {
         if let Some(last) = self.segments.last_mut() {
             let verbatim = last.text_len == last.src_len && text_len == src_len;
-            if verbatim
-                && last.text_start + last.text_len == text_start
-                && last.src_start + last.src_len == src_start
-            {
+            if verbatim && last.text_start + last.text_len == text_start && last.src_start + last.src_len == src_start {
                 last.text_len += text_len;
                 last.src_len += src_len;
                 return;
             }
         }
-        self.segments.push(Segment {
-            text_start,
-            src_start,
-            text_len,
-            src_len,
-        });
+        self.segments.push(Segment { text_start, src_start, text_len, src_len });
     }
 
     fn segment_index(&self, offset: usize) -> Option<usize> {
@@ -58,10 +44,7 @@ impl OffsetMap {
         let delta = offset - s.text_start;
         if delta >= s.text_len {
             // In a gap after this segment (a block separator): start at the next segment.
-            return self
-                .segments
-                .get(i + 1)
-                .map_or(s.src_start + s.src_len, |n| n.src_start);
+            return self.segments.get(i + 1).map_or(s.src_start + s.src_len, |n| n.src_start);
         }
         if s.text_len == s.src_len {
             s.src_start + delta

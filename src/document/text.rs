@@ -18,6 +18,10 @@ pub(super) fn parse(source: &str) -> Document {
             prev = None;
             continue;
         }
+        // Comment lines (suppression directives) are not prose.
+        if (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) || trimmed.starts_with("# copylint-") {
+            continue;
+        }
         let lead = line.len() - line.trim_start().len();
         let src = start + lead;
         let item = is_list_item(trimmed);
@@ -26,11 +30,7 @@ pub(super) fn parse(source: &str) -> Document {
                 b.replaced(" ", src - 1..src);
             }
             _ => {
-                b.start(if item {
-                    BlockKind::ListItem
-                } else {
-                    BlockKind::Paragraph
-                });
+                b.start(if item { BlockKind::ListItem } else { BlockKind::Paragraph });
             }
         }
         b.verbatim(trimmed, src);
@@ -64,8 +64,7 @@ pub(crate) fn is_list_item(line: &str) -> bool {
         Some(c) if c.is_ascii_digit() => {
             let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
             let digits = line.len() - rest.len();
-            digits <= 3
-                && (rest.starts_with(". ") || rest.starts_with(") ") || rest.starts_with(".\t"))
+            digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") ") || rest.starts_with(".\t"))
         }
         _ => false,
     }
@@ -80,11 +79,7 @@ fn continues(prev: &str, line: &str) -> bool {
 /// Short, no sentence punctuation at the end (a question mark is allowed), not a list item.
 pub(crate) fn looks_like_heading(text: &str) -> bool {
     let words = text.split_whitespace().count();
-    words > 0
-        && words <= 12
-        && !text.contains('\n')
-        && !text.ends_with(['.', ',', ';', ':'])
-        && !is_list_item(text)
+    words > 0 && words <= 12 && !text.contains('\n') && !text.ends_with(['.', ',', ';', ':']) && !is_list_item(text)
 }
 
 #[cfg(test)]
@@ -93,10 +88,7 @@ mod tests {
 
     fn kinds(src: &str) -> Vec<(BlockKind, String)> {
         let d = parse(src);
-        d.blocks
-            .iter()
-            .map(|b| (b.kind, d.slice(&b.span).to_string()))
-            .collect()
+        d.blocks.iter().map(|b| (b.kind, d.slice(&b.span).to_string())).collect()
     }
 
     #[test]
@@ -109,13 +101,7 @@ mod tests {
     #[test]
     fn wrapped_lines_join() {
         let k = kinds("This is a long line that\ncontinues here.\n\n  • item one\n  • item two\n");
-        assert_eq!(
-            k[0],
-            (
-                BlockKind::Paragraph,
-                "This is a long line that continues here.".into()
-            )
-        );
+        assert_eq!(k[0], (BlockKind::Paragraph, "This is a long line that continues here.".into()));
         assert_eq!(k[1].0, BlockKind::ListItem);
         assert_eq!(k.len(), 3);
     }

@@ -42,9 +42,7 @@ pub struct Analysis<'a> {
 }
 
 fn reference_heading() -> &'static Regex {
-    regex!(
-        r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$"
-    )
+    regex!(r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$")
 }
 
 /// "Garbutt, J. C., ... (2010)." or "1. Smith J, et al. Title. 2019;" style reference entries.
@@ -65,19 +63,12 @@ fn marker_re() -> &'static Regex {
 }
 
 impl<'a> Analysis<'a> {
-    pub(super) fn new(
-        doc: &'a Document,
-        pack: &'a Pack,
-        hits: &'a Hits,
-        cues: &'a CueLexicons,
-    ) -> Self {
+    pub(super) fn new(doc: &'a Document, pack: &'a Pack, hits: &'a Hits, cues: &'a CueLexicons) -> Self {
         let has_references = doc.footnote_definitions > 0
             || doc.blocks.iter().any(|b| {
                 let t = doc.slice(&b.span);
                 (b.kind == BlockKind::Heading || t.len() < 40) && reference_heading().is_match(t)
-                    || b.kind != BlockKind::Heading
-                        && reference_entry().is_match(t)
-                        && looks_like_citation(t)
+                    || b.kind != BlockKind::Heading && reference_entry().is_match(t) && looks_like_citation(t)
             });
         let mut markers = Vec::new();
         for c in marker_re().captures_iter(&doc.text) {
@@ -86,14 +77,8 @@ impl<'a> Analysis<'a> {
             };
             let span = m.start()..m.end();
             // A marker inside a link or with a link right after it resolves too.
-            let linked = doc
-                .links
-                .iter()
-                .any(|l| l.start <= span.start && span.end <= l.end);
-            markers.push(Marker {
-                span,
-                resolved: has_references || linked,
-            });
+            let linked = doc.links.iter().any(|l| l.start <= span.start && span.end <= l.end);
+            markers.push(Marker { span, resolved: has_references || linked });
         }
         let mut drug_mentions = Vec::new();
         let mut counts = vec![0usize; pack.drugs.len()];
@@ -104,29 +89,13 @@ impl<'a> Analysis<'a> {
             }
         }
         drug_mentions.sort_by_key(|(s, _)| s.start);
-        let main_drug = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .max_by_key(|(_, c)| **c)
-            .map(|(i, _)| i);
+        let main_drug = counts.iter().enumerate().filter(|(_, c)| **c > 0).max_by_key(|(_, c)| **c).map(|(i, _)| i);
         let count = |ms: &[usize]| ms.iter().map(|m| hits.of(*m).len()).sum::<usize>();
         let strong = drug_mentions.len() + count(&cues.dose);
         let weak = count(&cues.medical);
         let medical = (strong >= 1 && strong + weak >= 2) || weak >= 4;
         let health = medical || count(&cues.health) >= 3;
-        Analysis {
-            doc,
-            pack,
-            hits,
-            cues,
-            markers,
-            has_references,
-            drug_mentions,
-            main_drug,
-            medical,
-            health,
-        }
+        Analysis { doc, pack, hits, cues, markers, has_references, drug_mentions, main_drug, medical, health }
     }
 
     /// Whether a rule with this gate applies to the page.
@@ -152,20 +121,15 @@ impl<'a> Analysis<'a> {
             return (None, None, None);
         };
         let block = self.doc.sentences[i].block;
-        let prev = i
-            .checked_sub(1)
-            .filter(|p| self.doc.sentences[*p].block == block);
-        let next =
-            Some(i + 1).filter(|n| self.doc.sentences.get(*n).is_some_and(|s| s.block == block));
+        let prev = i.checked_sub(1).filter(|p| self.doc.sentences[*p].block == block);
+        let next = Some(i + 1).filter(|n| self.doc.sentences.get(*n).is_some_and(|s| s.block == block));
         (Some(i), prev, next)
     }
 
     /// Drug mentioned nearest to `span` within its sentence, else the page's main drug.
     pub fn subject(&self, span: &Range<usize>) -> Option<usize> {
         let sent = self.sentence_span(span.start);
-        let i = self
-            .drug_mentions
-            .partition_point(|(s, _)| s.start < sent.start);
+        let i = self.drug_mentions.partition_point(|(s, _)| s.start < sent.start);
         self.drug_mentions[i..]
             .iter()
             .take_while(|(s, _)| s.start < sent.end)
@@ -190,15 +154,12 @@ impl<'a> Analysis<'a> {
     /// Markers within `range`.
     pub fn markers_in(&self, range: &Range<usize>) -> impl Iterator<Item = &Marker> {
         let r = range.clone();
-        self.markers
-            .iter()
-            .filter(move |m| m.span.start >= r.start && m.span.end <= r.end)
+        self.markers.iter().filter(move |m| m.span.start >= r.start && m.span.end <= r.end)
     }
 
     /// Whether the hits of lexicon `m` occur within `range`.
     pub fn lexicon_in(&self, ms: &[usize], range: &Range<usize>) -> bool {
-        ms.iter()
-            .any(|m| all_in(self.hits.of(*m), range).next().is_some())
+        ms.iter().any(|m| all_in(self.hits.of(*m), range).next().is_some())
     }
 
     /// The text of a span.

@@ -44,10 +44,7 @@ impl LazyRegex {
         self.re
             .get_or_init(|| {
                 // Already compiled once as part of the set, so this cannot fail in practice.
-                let re = RegexBuilder::new(&self.src)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .ok()?;
+                let re = RegexBuilder::new(&self.src).size_limit(REGEX_SIZE_LIMIT).build().ok()?;
                 let focused = re.capture_names().any(|n| n == Some("m"));
                 Some((re, focused))
             })
@@ -69,10 +66,7 @@ impl Hits {
 
     /// Hits of several matchers merged, sorted by start, overlapping ones reduced to the longest.
     pub fn union(&self, ms: &[MatcherId]) -> Vec<Range<usize>> {
-        let mut all: Vec<Range<usize>> = ms
-            .iter()
-            .flat_map(|m| self.of(*m).iter().cloned())
-            .collect();
+        let mut all: Vec<Range<usize>> = ms.iter().flat_map(|m| self.of(*m).iter().cloned()).collect();
         all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let mut out: Vec<Range<usize>> = Vec::with_capacity(all.len());
         for h in all {
@@ -98,10 +92,7 @@ impl Hits {
         ms.iter().any(|m| {
             let hs = self.of(*m);
             let i = hs.partition_point(|h| h.end <= span.start);
-            hs[i..]
-                .iter()
-                .take_while(|h| h.start < span.end)
-                .any(|h| h.end > span.start)
+            hs[i..].iter().take_while(|h| h.start < span.end).any(|h| h.end > span.start)
         })
     }
 }
@@ -109,23 +100,14 @@ impl Hits {
 /// The first hit lying within `range` in a start-sorted list.
 pub fn first_in<'a>(hits: &'a [Range<usize>], range: &Range<usize>) -> Option<&'a Range<usize>> {
     let i = hits.partition_point(|h| h.start < range.start);
-    hits[i..]
-        .iter()
-        .take_while(|h| h.start < range.end)
-        .find(|h| h.end <= range.end)
+    hits[i..].iter().take_while(|h| h.start < range.end).find(|h| h.end <= range.end)
 }
 
 /// All hits lying within `range` in a start-sorted list.
-pub fn all_in<'a>(
-    hits: &'a [Range<usize>],
-    range: &Range<usize>,
-) -> impl Iterator<Item = &'a Range<usize>> {
+pub fn all_in<'a>(hits: &'a [Range<usize>], range: &Range<usize>) -> impl Iterator<Item = &'a Range<usize>> {
     let i = hits.partition_point(|h| h.start < range.start);
     let end = range.end;
-    hits[i..]
-        .iter()
-        .take_while(move |h| h.start < end)
-        .filter(move |h| h.end <= end)
+    hits[i..].iter().take_while(move |h| h.start < end).filter(move |h| h.end <= end)
 }
 
 /// Rewrites `\b`, `\B` and `\w`/`\W` to their ASCII forms. Unicode word boundaries force the
@@ -176,11 +158,7 @@ pub fn ascii_words(pattern: &str) -> String {
 /// patterns that need Unicode (`\p{Lu}`, `.`, negated classes) keep Unicode folding.
 fn case_insensitive(p: &str) -> String {
     let ascii = format!("(?i-u:{p})");
-    let valid = regex_syntax::ParserBuilder::new()
-        .utf8(true)
-        .build()
-        .parse(&ascii)
-        .is_ok();
+    let valid = regex_syntax::ParserBuilder::new().utf8(true).build().parse(&ascii).is_ok();
     if valid {
         ascii
     } else {
@@ -246,9 +224,7 @@ impl Scanner {
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&patterns)
-                    .map_err(|e| {
-                        crate::Error::Pack(format!("cannot build phrase automaton: {e}"))
-                    })?,
+                    .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
             )
         };
         let set = RegexSetBuilder::new(&regex_src)
@@ -261,19 +237,9 @@ impl Scanner {
         let regexes = regex_src
             .into_iter()
             .zip(owners)
-            .map(|(src, owner)| LazyRegex {
-                src,
-                owner,
-                re: OnceLock::new(),
-            })
+            .map(|(src, owner)| LazyRegex { src, owner, re: OnceLock::new() })
             .collect();
-        Ok(Scanner {
-            ac,
-            phrases,
-            set,
-            regexes,
-            matcher_count: pack.matchers.len(),
-        })
+        Ok(Scanner { ac, phrases, set, regexes, matcher_count: pack.matchers.len() })
     }
 
     /// Number of literal phrases in the automaton (including apostrophe variants).
@@ -292,20 +258,10 @@ impl Scanner {
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let info = self.phrases[m.pattern().as_usize()];
-                if info.bound_start
-                    && text[..m.start()]
-                        .chars()
-                        .next_back()
-                        .is_some_and(is_word_byte_char)
-                {
+                if info.bound_start && text[..m.start()].chars().next_back().is_some_and(is_word_byte_char) {
                     continue;
                 }
-                if info.bound_end
-                    && text[m.end()..]
-                        .chars()
-                        .next()
-                        .is_some_and(is_word_byte_char)
-                {
+                if info.bound_end && text[m.end()..].chars().next().is_some_and(is_word_byte_char) {
                     continue;
                 }
                 by_matcher[info.matcher].push(m.start()..m.end());

@@ -15,12 +15,7 @@ impl Analysis<'_> {
     /// The start of the clause containing `offset` within sentence `sent`.
     fn clause_start(&self, sent: &Range<usize>, offset: usize) -> usize {
         let mut start = sent.start;
-        for b in self
-            .cues
-            .clause_break
-            .iter()
-            .flat_map(|m| all_in(self.hits.of(*m), &(sent.start..offset)))
-        {
+        for b in self.cues.clause_break.iter().flat_map(|m| all_in(self.hits.of(*m), &(sent.start..offset))) {
             start = start.max(b.end);
         }
         let before = self.text(&(sent.start..offset));
@@ -62,60 +57,41 @@ impl Analysis<'_> {
 
     fn negation_before(&self, from: usize, to: usize, window: usize) -> bool {
         let region = from..to;
-        self.cues
-            .negation
-            .iter()
-            .flat_map(|m| all_in(self.hits.of(*m), &region))
-            .any(|n| {
-                // A comma ends the scope of a verb-like negation ("To avoid withdrawal, taper off"),
-                // but a negated subject spans an apposition ("No medication, including X, is safe").
-                let subject_negation = matches!(
-                    self.text(n).to_lowercase().as_str(),
-                    "no" | "none" | "neither" | "nobody" | "nothing"
-                );
-                (subject_negation || !self.text(&(n.end..to)).contains(','))
-                    && self.words_between(n.end, to) <= window
-                    && !self.hits.any_overlapping(&self.cues.pseudo_negation, n)
-            })
+        self.cues.negation.iter().flat_map(|m| all_in(self.hits.of(*m), &region)).any(|n| {
+            // A comma ends the scope of a verb-like negation ("To avoid withdrawal, taper off"),
+            // but a negated subject spans an apposition ("No medication, including X, is safe").
+            let subject_negation =
+                matches!(self.text(n).to_lowercase().as_str(), "no" | "none" | "neither" | "nobody" | "nothing");
+            (subject_negation || !self.text(&(n.end..to)).contains(','))
+                && self.words_between(n.end, to) <= window
+                && !self.hits.any_overlapping(&self.cues.pseudo_negation, n)
+        })
     }
 
     fn any_in(&self, ms: &[MatcherId], range: &Range<usize>, except: &Range<usize>) -> bool {
-        ms.iter().any(|m| {
-            all_in(self.hits.of(*m), range).any(|h| h.end <= except.start || h.start >= except.end)
-        })
+        ms.iter().any(|m| all_in(self.hits.of(*m), range).any(|h| h.end <= except.start || h.start >= except.end))
     }
 
     /// Whether a sentence range names medical supervision that is not itself negated.
     fn supervision_in(&self, range: &Range<usize>) -> bool {
-        self.cues
-            .supervision
-            .iter()
-            .flat_map(|m| all_in(self.hits.of(*m), range))
-            .any(|s| {
-                let sent = self.sentence_span(s.start);
-                let from = self.clause_start(&sent, s.start);
-                !self.negation_before(from, s.start, 2)
-            })
+        self.cues.supervision.iter().flat_map(|m| all_in(self.hits.of(*m), range)).any(|s| {
+            let sent = self.sentence_span(s.start);
+            let from = self.clause_start(&sent, s.start);
+            !self.negation_before(from, s.start, 2)
+        })
     }
 
     /// Whether a sentence is backed by a citation marker, a link or a named source.
     pub fn sentence_cited(&self, sent: &Range<usize>) -> bool {
         self.markers_in(sent).next().is_some()
-            || self
-                .doc
-                .links
-                .iter()
-                .any(|l| l.start < sent.end && l.end > sent.start)
+            || self.doc.links.iter().any(|l| l.start < sent.end && l.end > sent.start)
             || self.lexicon_in(&self.cues.source, sent)
     }
 
     fn quoted(&self, sent: &Range<usize>, span: &Range<usize>) -> bool {
         let before = self.text(&(sent.start..span.start));
         let after = self.text(&(span.end..sent.end));
-        let curly = before
-            .rfind('“')
-            .is_some_and(|i| !before[i..].contains('”'))
-            && after.contains('”');
+        let curly = before.rfind('“').is_some_and(|i| !before[i..].contains('”')) && after.contains('”');
         let straight = before.matches('"').count() % 2 == 1 && after.contains('"');
         curly || straight
     }
@@ -139,15 +115,13 @@ impl Analysis<'_> {
             set.insert(Cue::Conditional);
         }
         let prev_span = prev.map(|p| self.doc.sentences[p].span.clone());
-        if self.supervision_in(&sent) || prev_span.as_ref().is_some_and(|p| self.supervision_in(p))
-        {
+        if self.supervision_in(&sent) || prev_span.as_ref().is_some_and(|p| self.supervision_in(p)) {
             set.insert(Cue::Supervised);
         }
         let next_cited = next.is_some_and(|n| {
             let ns = &self.doc.sentences[n].span;
             // Only a bare marker sentence or a sentence that opens with a source continues a claim.
-            self.markers_in(ns).next().is_some() && self.text(ns).len() < 12
-                || self.lexicon_in(&self.cues.source, ns)
+            self.markers_in(ns).next().is_some() && self.text(ns).len() < 12 || self.lexicon_in(&self.cues.source, ns)
         });
         if self.sentence_cited(&sent) || next_cited {
             set.insert(Cue::Cited);
@@ -176,182 +150,67 @@ mod tests {
 
     /// The cues of the first occurrence of `needle` in `text`.
     fn cues(text: &str, needle: &str) -> Vec<&'static str> {
-        let engine = Engine::new(Pack::embedded().unwrap_or_else(|e| panic!("{e}")))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let engine = Engine::new(Pack::embedded().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));
         let doc = Document::parse(text, Format::Text);
         let hits = engine.scanner.scan(&doc.text);
         let a = Analysis::new(&doc, &engine.pack, &hits, &engine.cues);
-        let start = doc
-            .text
-            .find(needle)
-            .unwrap_or_else(|| panic!("{needle} not in {text}"));
+        let start = doc.text.find(needle).unwrap_or_else(|| panic!("{needle} not in {text}"));
         a.cues_of(&(start..start + needle.len())).names()
     }
 
     fn has(text: &str, needle: &str, cue: Cue) -> bool {
-        let name = Cue::ALL
-            .iter()
-            .find(|(_, c)| *c == cue)
-            .map_or("", |(n, _)| *n);
+        let name = Cue::ALL.iter().find(|(_, c)| *c == cue).map_or("", |(n, _)| *n);
         cues(text, needle).contains(&name)
     }
 
     #[test]
     fn negation_within_window_and_clause() {
-        assert!(has(
-            "There is no cure for addiction.",
-            "cure for addiction",
-            Cue::Negated
-        ));
-        assert!(has(
-            "Baclofen is not a controlled substance.",
-            "controlled substance",
-            Cue::Negated
-        ));
-        assert!(has(
-            "Never stop baclofen abruptly.",
-            "stop baclofen",
-            Cue::Negated
-        ));
-        assert!(has(
-            "Gabapentin doesn’t cause seizures.",
-            "cause seizures",
-            Cue::Negated
-        ));
+        assert!(has("There is no cure for addiction.", "cure for addiction", Cue::Negated));
+        assert!(has("Baclofen is not a controlled substance.", "controlled substance", Cue::Negated));
+        assert!(has("Never stop baclofen abruptly.", "stop baclofen", Cue::Negated));
+        assert!(has("Gabapentin doesn’t cause seizures.", "cause seizures", Cue::Negated));
         // Too far away: more than five words between the negation and the match.
-        assert!(!has(
-            "It is not the case that the drug in question is addictive.",
-            "addictive",
-            Cue::Negated
-        ));
+        assert!(!has("It is not the case that the drug in question is addictive.", "addictive", Cue::Negated));
     }
 
     #[test]
     fn clause_breaks_end_negation_scope() {
-        assert!(!has(
-            "There is no cure, but treatment works.",
-            "treatment works",
-            Cue::Negated
-        ));
-        assert!(!has(
-            "It is not a cure; it reduces cravings.",
-            "reduces cravings",
-            Cue::Negated
-        ));
-        assert!(!has(
-            "It is not a cure however it reduces cravings.",
-            "reduces cravings",
-            Cue::Negated
-        ));
-        assert!(!has(
-            "Although it is not a narcotic, cases of addiction exist.",
-            "addiction",
-            Cue::Negated
-        ));
+        assert!(!has("There is no cure, but treatment works.", "treatment works", Cue::Negated));
+        assert!(!has("It is not a cure; it reduces cravings.", "reduces cravings", Cue::Negated));
+        assert!(!has("It is not a cure however it reduces cravings.", "reduces cravings", Cue::Negated));
+        assert!(!has("Although it is not a narcotic, cases of addiction exist.", "addiction", Cue::Negated));
         // A comma ends a verb-like negation but not a negated subject with an apposition.
-        assert!(!has(
-            "To avoid withdrawal, taper off slowly.",
-            "taper off",
-            Cue::Negated
-        ));
-        assert!(has(
-            "No medication, including naltrexone, is completely safe.",
-            "completely safe",
-            Cue::Negated
-        ));
+        assert!(!has("To avoid withdrawal, taper off slowly.", "taper off", Cue::Negated));
+        assert!(has("No medication, including naltrexone, is completely safe.", "completely safe", Cue::Negated));
     }
 
     #[test]
     fn pseudo_negations_do_not_negate() {
-        assert!(!has(
-            "It is not only effective but cheap.",
-            "effective",
-            Cue::Negated
-        ));
-        assert!(!has(
-            "There is no doubt it is addictive.",
-            "addictive",
-            Cue::Negated
-        ));
-        assert!(!has(
-            "Ask whether or not baclofen is addictive.",
-            "addictive",
-            Cue::Negated
-        ));
-        assert!(has(
-            "It is not necessarily effective for everyone.",
-            "effective",
-            Cue::Hedged
-        ));
+        assert!(!has("It is not only effective but cheap.", "effective", Cue::Negated));
+        assert!(!has("There is no doubt it is addictive.", "addictive", Cue::Negated));
+        assert!(!has("Ask whether or not baclofen is addictive.", "addictive", Cue::Negated));
+        assert!(has("It is not necessarily effective for everyone.", "effective", Cue::Hedged));
     }
 
     #[test]
     fn hedges_conditionals_and_scopes() {
-        assert!(has(
-            "Baclofen may reduce cravings.",
-            "reduce cravings",
-            Cue::Hedged
-        ));
-        assert!(has(
-            "Some studies suggest it works.",
-            "it works",
-            Cue::Hedged
-        ));
-        assert!(!has(
-            "Baclofen reduces cravings.",
-            "reduces cravings",
-            Cue::Hedged
-        ));
-        assert!(has(
-            "If you take too much, it can cause seizures.",
-            "seizures",
-            Cue::Conditional
-        ));
-        assert!(has(
-            "At high doses it can cause seizures.",
-            "seizures",
-            Cue::Conditional
-        ));
-        assert!(has(
-            "At a normal prescribed dose, it is not addictive.",
-            "not addictive",
-            Cue::ScopedNormal
-        ));
-        assert!(has(
-            "When misused at high doses, it is addictive.",
-            "addictive",
-            Cue::ScopedHigh
-        ));
+        assert!(has("Baclofen may reduce cravings.", "reduce cravings", Cue::Hedged));
+        assert!(has("Some studies suggest it works.", "it works", Cue::Hedged));
+        assert!(!has("Baclofen reduces cravings.", "reduces cravings", Cue::Hedged));
+        assert!(has("If you take too much, it can cause seizures.", "seizures", Cue::Conditional));
+        assert!(has("At high doses it can cause seizures.", "seizures", Cue::Conditional));
+        assert!(has("At a normal prescribed dose, it is not addictive.", "not addictive", Cue::ScopedNormal));
+        assert!(has("When misused at high doses, it is addictive.", "addictive", Cue::ScopedHigh));
     }
 
     #[test]
     fn supervision_in_sentence_or_previous_and_not_negated() {
-        assert!(has(
-            "Your doctor will start you at 10 mg twice a day.",
-            "10 mg twice a day",
-            Cue::Supervised
-        ));
-        assert!(has(
-            "Talk with your doctor first. Then take 10 mg twice a day.",
-            "10 mg twice a day",
-            Cue::Supervised
-        ));
-        assert!(!has(
-            "Take 10 mg twice a day without asking your doctor.",
-            "10 mg twice a day",
-            Cue::Supervised
-        ));
-        assert!(!has(
-            "Ask your sponsor, then take 10 mg twice a day.",
-            "10 mg twice a day",
-            Cue::Supervised
-        ));
+        assert!(has("Your doctor will start you at 10 mg twice a day.", "10 mg twice a day", Cue::Supervised));
+        assert!(has("Talk with your doctor first. Then take 10 mg twice a day.", "10 mg twice a day", Cue::Supervised));
+        assert!(!has("Take 10 mg twice a day without asking your doctor.", "10 mg twice a day", Cue::Supervised));
+        assert!(!has("Ask your sponsor, then take 10 mg twice a day.", "10 mg twice a day", Cue::Supervised));
         // Two sentences back is too far.
-        assert!(!has(
-            "Ask your doctor. It helps. Take 10 mg twice a day.",
-            "10 mg twice a day",
-            Cue::Supervised
-        ));
+        assert!(!has("Ask your doctor. It helps. Take 10 mg twice a day.", "10 mg twice a day", Cue::Supervised));
     }
 
     #[test]
@@ -359,49 +218,21 @@ mod tests {
         let cited = "Studies show it works [1].\n\nReferences\n\n1. Smith, J. (2019). A trial of it. J Med.";
         assert!(has(cited, "Studies show", Cue::Cited));
         // An unresolved marker still counts as a citation cue (E002 reports the marker itself).
-        assert!(has(
-            "Studies show it works [1].",
-            "Studies show",
-            Cue::Cited
-        ));
-        assert!(has(
-            "According to NIDA, studies show it works.",
-            "studies show",
-            Cue::Cited
-        ));
-        assert!(has(
-            "A 2019 study found that it works.",
-            "found that",
-            Cue::Cited
-        ));
-        assert!(!has(
-            "Studies show it works. Call us today.",
-            "Studies show",
-            Cue::Cited
-        ));
+        assert!(has("Studies show it works [1].", "Studies show", Cue::Cited));
+        assert!(has("According to NIDA, studies show it works.", "studies show", Cue::Cited));
+        assert!(has("A 2019 study found that it works.", "found that", Cue::Cited));
+        assert!(!has("Studies show it works. Call us today.", "Studies show", Cue::Cited));
     }
 
     #[test]
     fn quoted_and_reported() {
-        assert!(has(
-            "People call it “a miracle cure” online.",
-            "miracle cure",
-            Cue::Quoted
-        ));
-        assert!(has(
-            "It was believed to have no abuse potential.",
-            "no abuse potential",
-            Cue::Reported
-        ));
+        assert!(has("People call it “a miracle cure” online.", "miracle cure", Cue::Quoted));
+        assert!(has("It was believed to have no abuse potential.", "no abuse potential", Cue::Reported));
         assert!(has(
             "Some people worry that it is trading one addiction for another.",
             "trading one addiction",
             Cue::Reported
         ));
-        assert!(!has(
-            "It has no abuse potential.",
-            "no abuse potential",
-            Cue::Reported
-        ));
+        assert!(!has("It has no abuse potential.", "no abuse potential", Cue::Reported));
     }
 }

@@ -11,6 +11,7 @@ pub(super) fn run(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         Kind::Phrase | Kind::Pattern | Kind::Requires => matches(a, idx, rule, &mut out.findings),
         Kind::Document => document(a, idx, rule, &mut out.findings),
         Kind::Conflict => conflict(a, idx, rule, out),
+        Kind::Meta => {}
         Kind::Builtin => {
             if let Some(check) = rule.check.as_deref().and_then(crate::checks::get) {
                 check(a, idx, rule, out);
@@ -34,25 +35,14 @@ pub(crate) fn scope_range(a: &Analysis, scope: Scope, span: &Range<usize>) -> Ra
             let c = sent(cur).unwrap_or(span.clone());
             c.start..sent(next).map_or(c.end, |n| n.end)
         }
-        Scope::Paragraph => doc
-            .block_at(span.start)
-            .map_or(span.clone(), |b| doc.blocks[b].span.clone()),
+        Scope::Paragraph => doc.block_at(span.start).map_or(span.clone(), |b| doc.blocks[b].span.clone()),
         Scope::Section => {
             let Some(b) = doc.block_at(span.start) else {
                 return span.clone();
             };
             let section = doc.blocks[b].section;
-            let first = doc
-                .blocks
-                .iter()
-                .find(|x| x.section == section)
-                .map_or(span.start, |x| x.span.start);
-            let last = doc
-                .blocks
-                .iter()
-                .rev()
-                .find(|x| x.section == section)
-                .map_or(span.end, |x| x.span.end);
+            let first = doc.blocks.iter().find(|x| x.section == section).map_or(span.start, |x| x.span.start);
+            let last = doc.blocks.iter().rev().find(|x| x.section == section).map_or(span.end, |x| x.span.end);
             first..last
         }
         Scope::Document => 0..doc.text.len(),
@@ -60,11 +50,7 @@ pub(crate) fn scope_range(a: &Analysis, scope: Scope, span: &Range<usize>) -> Ra
 }
 
 /// Trigger hits that survive `exclude`, `with` and the silencing cues, with their cues.
-pub(crate) fn triggers(
-    a: &Analysis,
-    rule: &Rule,
-    matchers: &[MatcherId],
-) -> Vec<(Range<usize>, CueSet)> {
+pub(crate) fn triggers(a: &Analysis, rule: &Rule, matchers: &[MatcherId]) -> Vec<(Range<usize>, CueSet)> {
     let mut out = Vec::new();
     for h in a.hits.union(matchers) {
         if a.hits.any_overlapping(&rule.exclude, &h) {
@@ -121,8 +107,7 @@ fn fix_for(rule: &Rule, text: &str) -> Option<String> {
     let upper = text.chars().next().is_some_and(char::is_uppercase);
     Some(if upper {
         let mut c = rep.chars();
-        c.next()
-            .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
     } else {
         rep.clone()
     })
@@ -130,11 +115,7 @@ fn fix_for(rule: &Rule, text: &str) -> Option<String> {
 
 fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
     // `once_per`: "sentence" (default), "paragraph", or "page" (one finding listing every use).
-    let once_per = rule
-        .options
-        .get("once_per")
-        .and_then(|v| v.as_str())
-        .unwrap_or("sentence");
+    let once_per = rule.options.get("once_per").and_then(|v| v.as_str()).unwrap_or("sentence");
     let per_page = once_per == "page";
     let mut last_unit = None;
     let mut page: Option<Finding> = None;
@@ -150,11 +131,7 @@ fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
             continue;
         }
         // Several triggers in one sentence (or paragraph) are one problem.
-        let unit = if once_per == "paragraph" {
-            a.doc.block_at(h.start)
-        } else {
-            a.doc.sentence_at(h.start)
-        };
+        let unit = if once_per == "paragraph" { a.doc.block_at(h.start) } else { a.doc.sentence_at(h.start) };
         if unit.is_some() && unit == last_unit {
             continue;
         }
@@ -188,15 +165,9 @@ fn document(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
         }
     }
     let at = if rule.trigger.is_empty() {
-        a.drug_mentions
-            .first()
-            .map(|(s, _)| s.clone())
-            .or_else(|| a.doc.blocks.first().map(|b| b.span.clone()))
+        a.drug_mentions.first().map(|(s, _)| s.clone()).or_else(|| a.doc.blocks.first().map(|b| b.span.clone()))
     } else {
-        triggers(a, rule, &rule.trigger)
-            .into_iter()
-            .next()
-            .map(|(s, _)| s)
+        triggers(a, rule, &rule.trigger).into_iter().next().map(|(s, _)| s)
     };
     if let Some(span) = at {
         let text = shown(a.text(&span));

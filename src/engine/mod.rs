@@ -98,9 +98,7 @@ impl CueLexicons {
     fn from_pack(pack: &Pack) -> crate::Result<CueLexicons> {
         let get = |name: &str| -> crate::Result<Vec<MatcherId>> {
             pack.lexicon(name).map(|id| vec![id]).ok_or_else(|| {
-                crate::Error::Pack(format!(
-                    "the cue layer needs a lexicon named `{name}` (rules/lexicons/)"
-                ))
+                crate::Error::Pack(format!("the cue layer needs a lexicon named `{name}` (rules/lexicons/)"))
             })
         };
         Ok(CueLexicons {
@@ -145,12 +143,7 @@ impl Engine {
         let scanner = Scanner::new(&pack)?;
         let cues = CueLexicons::from_pack(&pack)?;
         let enabled = vec![true; pack.rules.len()];
-        Ok(Engine {
-            pack,
-            scanner,
-            cues,
-            enabled,
-        })
+        Ok(Engine { pack, scanner, cues, enabled })
     }
 
     /// The pack.

@@ -12,16 +12,7 @@ pub fn concise(report: &Report) -> String {
             let p = s.position(d.span.start);
             (p.line, p.column)
         });
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {}[{}] {}",
-            d.path,
-            line,
-            col,
-            d.severity.as_str(),
-            d.code,
-            d.message
-        );
+        let _ = writeln!(out, "{}:{}:{}: {}[{}] {}", d.path, line, col, d.severity.as_str(), d.code, d.message);
     }
     for e in report.all_errors() {
         let _ = writeln!(out, "error: {e}");

@@ -18,44 +18,22 @@ impl<'a> Files<'a> for ReportFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        self.0
-            .files
-            .get(id)
-            .map(|f| f.path.as_str())
-            .ok_or(FilesError::FileMissing)
+        self.0.files.get(id).map(|f| f.path.as_str()).ok_or(FilesError::FileMissing)
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        self.0
-            .files
-            .get(id)
-            .and_then(|f| f.source.as_deref())
-            .map(|s| s.text.as_str())
-            .ok_or(FilesError::FileMissing)
+        self.0.files.get(id).and_then(|f| f.source.as_deref()).map(|s| s.text.as_str()).ok_or(FilesError::FileMissing)
     }
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
-        let s = self
-            .0
-            .files
-            .get(id)
-            .and_then(|f| f.source.as_deref())
-            .ok_or(FilesError::FileMissing)?;
+        let s = self.0.files.get(id).and_then(|f| f.source.as_deref()).ok_or(FilesError::FileMissing)?;
         Ok(s.line_index(byte_index))
     }
 
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let s = self
-            .0
-            .files
-            .get(id)
-            .and_then(|f| f.source.as_deref())
-            .ok_or(FilesError::FileMissing)?;
+        let s = self.0.files.get(id).and_then(|f| f.source.as_deref()).ok_or(FilesError::FileMissing)?;
         let starts = s.line_starts();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: starts.len(),
-        })?;
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() })?;
         let end = starts.get(line_index + 1).copied().unwrap_or(s.text.len());
         Ok(start..end)
     }
@@ -76,13 +54,10 @@ pub fn human(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
     let id_of = |path: &str| report.files.iter().position(|f| f.path == path);
     for (fid, f) in report.files.iter().enumerate() {
         for d in &f.diagnostics {
-            let mut labels =
-                vec![Label::primary(fid, d.span.clone()).with_message(d.label.clone())];
+            let mut labels = vec![Label::primary(fid, d.span.clone()).with_message(d.label.clone())];
             for r in &d.related {
                 if let Some(rid) = id_of(&r.path) {
-                    labels.push(
-                        Label::secondary(rid, r.span.clone()).with_message(r.message.clone()),
-                    );
+                    labels.push(Label::secondary(rid, r.span.clone()).with_message(r.message.clone()));
                 }
             }
             let mut notes = Vec::new();
@@ -92,12 +67,7 @@ pub fn human(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
             if let Some(e) = d.fix.as_ref().and_then(|f| f.edits.first()) {
                 notes.push(format!("fix: replace with `{}`", e.replacement));
             }
-            notes.push(format!(
-                "rule: {} ({}), see `copylint explain {}`",
-                d.name,
-                d.severity.as_str(),
-                d.code
-            ));
+            notes.push(format!("rule: {} ({}), see `copylint explain {}`", d.name, d.severity.as_str(), d.code));
             let cs = CsDiagnostic::new(severity(d.severity))
                 .with_code(d.code.clone())
                 .with_message(d.message.clone())
@@ -112,11 +82,7 @@ pub fn human(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
     }
     let (e, w, i) = super::counts(report);
     let total = e + w + i;
-    let files_with = report
-        .files
-        .iter()
-        .filter(|f| !f.diagnostics.is_empty())
-        .count();
+    let files_with = report.files.iter().filter(|f| !f.diagnostics.is_empty()).count();
     if total == 0 {
         writeln!(out, "No problems found in {} file(s).", report.files.len())?;
     } else {

@@ -44,10 +44,7 @@ pub fn json(report: &Report) -> String {
             })
         })
         .collect();
-    let errors: Vec<Value> = report
-        .all_errors()
-        .map(|e| json!({ "message": e.to_string() }))
-        .collect();
+    let errors: Vec<Value> = report.all_errors().map(|e| json!({ "message": e.to_string() })).collect();
     let (e, w, i) = super::counts(report);
     let doc = json!({
         "version": 1,

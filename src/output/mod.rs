@@ -1,12 +1,18 @@
 //! Output formats: every one is a view of the same [`crate::Report`].
 
 mod concise;
+mod github;
 mod human;
 mod json;
+mod sarif;
+mod statistics;
 
 pub use concise::concise;
+pub use github::github;
 pub use human::{human, ReportFiles};
 pub use json::json;
+pub use sarif::sarif;
+pub use statistics::statistics;
 
 use crate::pack::Severity;
 use crate::Report;

@@ -7,15 +7,12 @@ use toml::Spanned;
 
 use super::schema::{self, FactsFile, LexiconFile, RuleFile};
 use super::{
-    ConflictSpec, Cue, CueSet, Drug, Gate, Kind, MatcherDef, MatcherId, Pack, Rule, Satisfier,
-    Scope, Severity,
+    ConflictSpec, Cue, CueSet, Drug, Gate, Kind, MatcherDef, MatcherId, Pack, Rule, Satisfier, Scope, Severity,
 };
 use crate::Error;
 
 const FAMILIES: &str = "DCSXMLE";
-const PLACEHOLDERS: &[&str] = &[
-    "match", "drug", "other", "line", "n", "count", "text", "topic", "fact", "source",
-];
+const PLACEHOLDERS: &[&str] = &["match", "drug", "other", "line", "n", "count", "text", "topic", "fact", "source"];
 
 struct Ctx<'a> {
     file: &'a str,
@@ -45,16 +42,10 @@ pub(super) fn load(files: Vec<(String, String)>) -> crate::Result<Pack> {
     for (path, text) in files.iter().filter(|(p, _)| !is_lexicon(p) && !is_facts(p)) {
         let rule = load_rule(&mut pack, path, text)?;
         if !codes.insert(rule.code.clone()) {
-            return Err(Error::Pack(format!(
-                "{path}: duplicate rule code {}",
-                rule.code
-            )));
+            return Err(Error::Pack(format!("{path}: duplicate rule code {}", rule.code)));
         }
         if !names.insert(rule.name.clone()) {
-            return Err(Error::Pack(format!(
-                "{path}: duplicate rule name {}",
-                rule.name
-            )));
+            return Err(Error::Pack(format!("{path}: duplicate rule name {}", rule.name)));
         }
         pack.rules.push(rule);
     }
@@ -75,24 +66,14 @@ fn load_lexicons(pack: &mut Pack, path: &str, text: &str) -> crate::Result<()> {
     for lex in file.lexicons {
         let def = matcher_def(&cx, &lex.phrases, &lex.patterns)?;
         let id = push(pack, def);
-        if pack
-            .lexicons
-            .insert(lex.name.get_ref().clone(), id)
-            .is_some()
-        {
-            return Err(cx.err(
-                &lex.name,
-                format!("lexicon `{}` is defined twice", lex.name.get_ref()),
-            ));
+        if pack.lexicons.insert(lex.name.get_ref().clone(), id).is_some() {
+            return Err(cx.err(&lex.name, format!("lexicon `{}` is defined twice", lex.name.get_ref())));
         }
     }
     for drug in file.drugs {
         let def = matcher_def(&cx, &drug.names, &[])?;
         let id = push(pack, def);
-        pack.drugs.push(Drug {
-            id: drug.id,
-            matcher: id,
-        });
+        pack.drugs.push(Drug { id: drug.id, matcher: id });
     }
     Ok(())
 }
@@ -113,11 +94,7 @@ fn push(pack: &mut Pack, def: MatcherDef) -> MatcherId {
     pack.matchers.len() - 1
 }
 
-fn matcher_def(
-    cx: &Ctx,
-    phrases: &[Spanned<String>],
-    patterns: &[Spanned<String>],
-) -> crate::Result<MatcherDef> {
+fn matcher_def(cx: &Ctx, phrases: &[Spanned<String>], patterns: &[Spanned<String>]) -> crate::Result<MatcherDef> {
     let mut def = MatcherDef::default();
     for p in phrases {
         let s = p.get_ref().trim();
@@ -138,36 +115,17 @@ fn matcher_def(
 }
 
 fn first_line(s: &str) -> String {
-    s.lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
-        .to_string()
+    s.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_string()
 }
 
 /// A rule's matcher: its own phrases/patterns plus named lexicons. `cues` and `scope` belong to
 /// particular tables and are rejected elsewhere.
-fn matcher(
-    pack: &mut Pack,
-    cx: &Ctx,
-    m: &schema::Matcher,
-    table: &str,
-) -> crate::Result<Vec<MatcherId>> {
+fn matcher(pack: &mut Pack, cx: &Ctx, m: &schema::Matcher, table: &str) -> crate::Result<Vec<MatcherId>> {
     if let Some(c) = m.cues.first().filter(|_| table != "requires") {
-        return Err(cx.err(
-            c,
-            format!("`cues` is only allowed in [requires], not in [{table}]"),
-        ));
+        return Err(cx.err(c, format!("`cues` is only allowed in [requires], not in [{table}]")));
     }
-    if let Some(s) = m
-        .scope
-        .as_ref()
-        .filter(|_| table != "requires" && table != "with")
-    {
-        return Err(cx.err(
-            s,
-            format!("`scope` is only allowed in [with] and [requires], not in [{table}]"),
-        ));
+    if let Some(s) = m.scope.as_ref().filter(|_| table != "requires" && table != "with") {
+        return Err(cx.err(s, format!("`scope` is only allowed in [with] and [requires], not in [{table}]")));
     }
     let mut ids = Vec::new();
     if !m.phrases.is_empty() || !m.patterns.is_empty() {
@@ -203,14 +161,7 @@ fn cues(cx: &Ctx, list: &[Spanned<String>]) -> crate::Result<CueSet> {
     for c in list {
         let cue = Cue::parse(c.get_ref()).ok_or_else(|| {
             let all: Vec<_> = Cue::ALL.iter().map(|(n, _)| *n).collect();
-            cx.err(
-                c,
-                format!(
-                    "unknown cue `{}` (expected one of: {})",
-                    c.get_ref(),
-                    all.join(", ")
-                ),
-            )
+            cx.err(c, format!("unknown cue `{}` (expected one of: {})", c.get_ref(), all.join(", ")))
         })?;
         set.insert(cue);
     }
@@ -218,15 +169,8 @@ fn cues(cx: &Ctx, list: &[Spanned<String>]) -> crate::Result<CueSet> {
 }
 
 fn severity(cx: &Ctx, s: &Spanned<String>) -> crate::Result<Severity> {
-    Severity::parse(s.get_ref()).ok_or_else(|| {
-        cx.err(
-            s,
-            format!(
-                "unknown severity `{}` (expected error, warning or info)",
-                s.get_ref()
-            ),
-        )
-    })
+    Severity::parse(s.get_ref())
+        .ok_or_else(|| cx.err(s, format!("unknown severity `{}` (expected error, warning or info)", s.get_ref())))
 }
 
 fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
@@ -237,44 +181,29 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         && code.chars().next().is_some_and(|c| FAMILIES.contains(c))
         && code[1..].bytes().all(|b| b.is_ascii_digit());
     if !valid_code {
-        return Err(cx.err(
-            &f.code,
-            format!(
-                "invalid code `{code}`: expected a family letter ({FAMILIES}) and three digits"
-            ),
-        ));
+        return Err(
+            cx.err(&f.code, format!("invalid code `{code}`: expected a family letter ({FAMILIES}) and three digits"))
+        );
     }
     let name = f.name.get_ref().clone();
     let valid_name = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-');
     if !valid_name {
-        return Err(cx.err(
-            &f.name,
-            format!("invalid name `{name}`: expected kebab-case"),
-        ));
+        return Err(cx.err(&f.name, format!("invalid name `{name}`: expected kebab-case")));
     }
-    let stem = path
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
-        .trim_end_matches(".toml");
+    let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
     if path.ends_with(".toml") && stem != format!("{code}-{name}") {
-        return Err(cx.err(
-            &f.code,
-            format!("file name `{stem}.toml` does not match `{code}-{name}.toml`"),
-        ));
+        return Err(cx.err(&f.code, format!("file name `{stem}.toml` does not match `{code}-{name}.toml`")));
     }
     let kind = Kind::parse(f.kind.get_ref()).ok_or_else(|| {
         cx.err(
             &f.kind,
             format!(
-            "unknown kind `{}` (expected phrase, pattern, requires, document, conflict or builtin)",
-            f.kind.get_ref()
-        ),
+                "unknown kind `{}` (expected phrase, pattern, requires, document, conflict or builtin)",
+                f.kind.get_ref()
+            ),
         )
     })?;
     let sev = severity(&cx, &f.severity)?;
@@ -284,12 +213,7 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
             "none" => Gate::None,
             "medical" => Gate::Medical,
             "health" => Gate::Health,
-            other => {
-                return Err(cx.err(
-                    g,
-                    format!("unknown gate `{other}` (expected none, medical or health)"),
-                ))
-            }
+            other => return Err(cx.err(g, format!("unknown gate `{other}` (expected none, medical or health)"))),
         },
     };
     let silence = match &f.silence {
@@ -306,10 +230,7 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
     };
     for ph in placeholders(&f.message) {
         if !PLACEHOLDERS.contains(&ph.as_str()) {
-            return Err(cx.err(
-                &f.code,
-                format!("message uses unknown placeholder `{{{ph}}}`"),
-            ));
+            return Err(cx.err(&f.code, format!("message uses unknown placeholder `{{{ph}}}`")));
         }
     }
     let trigger = match &f.trigger {
@@ -318,13 +239,9 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
     };
     let needs_trigger = matches!(kind, Kind::Phrase | Kind::Pattern | Kind::Requires);
     if needs_trigger && trigger.is_empty() {
-        return Err(cx.err(
-            &f.kind,
-            format!(
-                "a `{}` rule needs a [trigger] with phrases, patterns or lexicons",
-                kind.as_str()
-            ),
-        ));
+        return Err(
+            cx.err(&f.kind, format!("a `{}` rule needs a [trigger] with phrases, patterns or lexicons", kind.as_str()))
+        );
     }
     let with = match &f.with {
         Some(m) => {
@@ -346,19 +263,12 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
                 return Err(cx.err(&f.kind, "[requires] needs a `scope`"));
             };
             let sc = scope(&cx, sc)?;
-            Some(Satisfier {
-                matchers: matcher(pack, &cx, r, "requires")?,
-                cues: cues(&cx, &r.cues)?,
-                scope: sc,
-            })
+            Some(Satisfier { matchers: matcher(pack, &cx, r, "requires")?, cues: cues(&cx, &r.cues)?, scope: sc })
         }
         None => None,
     };
     if matches!(kind, Kind::Requires | Kind::Document) && requires.is_none() {
-        return Err(cx.err(
-            &f.kind,
-            format!("a `{}` rule needs a [requires] table", kind.as_str()),
-        ));
+        return Err(cx.err(&f.kind, format!("a `{}` rule needs a [requires] table", kind.as_str())));
     }
     let conflict = match &f.conflict {
         Some(c) => Some(ConflictSpec {
@@ -384,9 +294,7 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
             }
             Some(c.get_ref().clone())
         }
-        (None, Kind::Builtin) => {
-            return Err(cx.err(&f.kind, "a `builtin` rule needs `check = \"...\"`"))
-        }
+        (None, Kind::Builtin) => return Err(cx.err(&f.kind, "a `builtin` rule needs `check = \"...\"`")),
         (Some(c), _) => return Err(cx.err(c, "`check` is only for `kind = \"builtin\"`")),
         (None, _) => None,
     };
@@ -397,12 +305,9 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
                     "once_per" => matches!(v.as_str(), Some("sentence" | "paragraph" | "page")),
                     "min_words" | "min_repeats" => v.as_integer().is_some_and(|n| n > 0),
                     _ => {
-                        return Err(cx.err(
-                            &o,
-                            format!(
-                                "unknown option `{k}` (known: once_per, min_words, min_repeats)"
-                            ),
-                        ))
+                        return Err(
+                            cx.err(&o, format!("unknown option `{k}` (known: once_per, min_words, min_repeats)"))
+                        )
                     }
                 };
                 if !ok {
@@ -413,15 +318,8 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         }
         None => BTreeMap::new(),
     };
-    let fix: BTreeMap<String, String> = f
-        .fix
-        .map(|x| {
-            x.replace
-                .into_iter()
-                .map(|(k, v)| (k.to_lowercase(), v))
-                .collect()
-        })
-        .unwrap_or_default();
+    let fix: BTreeMap<String, String> =
+        f.fix.map(|x| x.replace.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect()).unwrap_or_default();
     Ok(Rule {
         code,
         name,

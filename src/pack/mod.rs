@@ -56,6 +56,8 @@ pub enum Kind {
     Conflict,
     /// Code-backed structural check, declared in the pack.
     Builtin,
+    /// Reported by the pipeline itself (suppression bookkeeping), declared for docs and selection.
+    Meta,
 }
 
 impl Kind {
@@ -67,6 +69,7 @@ impl Kind {
             "document" => Kind::Document,
             "conflict" => Kind::Conflict,
             "builtin" => Kind::Builtin,
+            "meta" => Kind::Meta,
             _ => return None,
         })
     }
@@ -80,6 +83,7 @@ impl Kind {
             Kind::Document => "document",
             Kind::Conflict => "conflict",
             Kind::Builtin => "builtin",
+            Kind::Meta => "meta",
         }
     }
 }
@@ -99,6 +103,11 @@ pub enum Scope {
     Section,
     /// Anywhere on the page.
     Document,
+}
+
+/// Parses a scope name (`sentence`, `paragraph`, ...).
+pub fn scope_from_str(s: &str) -> Option<Scope> {
+    Scope::parse(s)
 }
 
 impl Scope {
@@ -188,11 +197,7 @@ impl CueSet {
     }
     /// The names of the cues in the set.
     pub fn names(self) -> Vec<&'static str> {
-        Cue::ALL
-            .iter()
-            .filter(|(_, c)| self.has(*c))
-            .map(|(n, _)| *n)
-            .collect()
+        Cue::ALL.iter().filter(|(_, c)| self.has(*c)).map(|(n, _)| *n).collect()
     }
 }
 
@@ -355,13 +360,26 @@ impl Pack {
 
     /// Finds a rule by code or name.
     pub fn rule(&self, key: &str) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
     }
 
     /// A lexicon matcher by name.
     pub fn lexicon(&self, name: &str) -> Option<MatcherId> {
         self.lexicons.get(name).copied()
+    }
+
+    /// Adds phrases and patterns to a named lexicon (from configuration). Unknown lexicon or an
+    /// invalid pattern is an error.
+    pub fn extend_lexicon(&mut self, name: &str, phrases: &[String], patterns: &[String]) -> crate::Result<()> {
+        let id = self.lexicon(name).ok_or_else(|| crate::Error::Pack(format!("no lexicon `{name}` to extend")))?;
+        for p in patterns {
+            regex_syntax::Parser::new()
+                .parse(p)
+                .map_err(|e| crate::Error::Pack(format!("invalid regex `{p}`: {e}")))?;
+        }
+        let def = &mut self.matchers[id];
+        def.phrases.extend(phrases.iter().filter(|p| !p.trim().is_empty()).cloned());
+        def.patterns.extend(patterns.iter().cloned());
+        Ok(())
     }
 }

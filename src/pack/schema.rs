@@ -125,9 +125,12 @@ pub struct Test {
     pub text: String,
     /// Codes expected from this rule (empty: must stay silent).
     pub expect: Vec<String>,
+    /// `md`, `html` or `txt` (default).
     #[serde(default)]
-    /// `md` or `txt` (default).
     pub format: Option<String>,
+    /// Configuration (copylint.toml text) to lint the case with.
+    #[serde(default)]
+    pub config: Option<String>,
 }
 
 /// `rules/lexicons/*.toml`: named word lists shared by rules and the cue layer.
