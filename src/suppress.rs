@@ -115,15 +115,41 @@ pub fn apply(src: &SourceFile, format: Format, diags: &mut Vec<Diagnostic>, requ
         }
     }
     let mut used = vec![false; active.len()];
-    diags.retain(|diag| {
-        let hit = regions.iter().find(|(i, r)| r.contains(&diag.span.start) && covers(&active[*i].selectors, diag));
-        match hit {
+    let mut suppressed = |diag: &Diagnostic, at: usize, used: &mut Vec<bool>| -> bool {
+        match regions.iter().find(|(i, r)| r.contains(&at) && covers(&active[*i].selectors, diag)) {
             Some((i, _)) => {
                 used[*i] = true;
-                false
+                true
             }
-            None => true,
+            None => false,
         }
+    };
+    diags.retain_mut(|diag| {
+        // A finding that lists further uses on the page ("also here") loses only the suppressed
+        // uses; when its first use is suppressed, the next one becomes the primary span.
+        let path = diag.path.clone();
+        let mut related = std::mem::take(&mut diag.related);
+        related.retain(|r| !(r.path == path && r.message == "also here" && suppressed(diag, r.span.start, &mut used)));
+        let drop_fix = |fix: &mut Option<crate::diagnostic::Fix>, keep: &[Range<usize>]| {
+            if let Some(f) = fix.as_mut() {
+                f.edits.retain(|e| keep.iter().any(|k| k.start <= e.span.start && e.span.end <= k.end));
+            }
+        };
+        if suppressed(diag, diag.span.start, &mut used) {
+            let Some(pos) = related.iter().position(|r| r.path == path && r.message == "also here") else {
+                return false;
+            };
+            let next = related.remove(pos);
+            diag.span = next.span;
+        }
+        let mut keep: Vec<Range<usize>> = vec![diag.span.clone()];
+        keep.extend(related.iter().filter(|r| r.message == "also here").map(|r| r.span.clone()));
+        drop_fix(&mut diag.fix, &keep);
+        if diag.fix.as_ref().is_some_and(|f| f.edits.is_empty()) {
+            diag.fix = None;
+        }
+        diag.related = related;
+        true
     });
     outcome.unused =
         active.into_iter().zip(used).filter(|(d, u)| !u && d.action != Action::Enable).map(|(d, _)| d).collect();

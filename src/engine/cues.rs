@@ -73,7 +73,7 @@ impl Analysis<'_> {
     }
 
     /// Whether a sentence range names medical supervision that is not itself negated.
-    fn supervision_in(&self, range: &Range<usize>) -> bool {
+    pub(crate) fn supervision_in(&self, range: &Range<usize>) -> bool {
         self.cues.supervision.iter().flat_map(|m| all_in(self.hits.of(*m), range)).any(|s| {
             let sent = self.sentence_span(s.start);
             let from = self.clause_start(&sent, s.start);

@@ -79,6 +79,15 @@ fn satisfied(a: &Analysis, rule: &Rule, span: &Range<usize>, cues: CueSet) -> bo
         return true;
     }
     let r = scope_range(a, s.scope, span);
+    // A scope wider than the cue layer's window widens the citation and supervision search too.
+    let wide = !matches!(s.scope, Scope::Sentence | Scope::SentenceOrPrevious | Scope::SentenceOrNext);
+    let in_range = |x: &crate::document::Sentence| x.span.start >= r.start && x.span.end <= r.end;
+    if wide && s.cues.has(Cue::Cited) && a.doc.sentences.iter().any(|x| in_range(x) && a.sentence_cited(&x.span)) {
+        return true;
+    }
+    if wide && s.cues.has(Cue::Supervised) && a.supervision_in(&r) {
+        return true;
+    }
     a.lexicon_in(&s.matchers, &r)
 }
 
