@@ -115,7 +115,7 @@ pub fn apply(src: &SourceFile, format: Format, diags: &mut Vec<Diagnostic>, requ
         }
     }
     let mut used = vec![false; active.len()];
-    let mut suppressed = |diag: &Diagnostic, at: usize, used: &mut Vec<bool>| -> bool {
+    let suppressed = |diag: &Diagnostic, at: usize, used: &mut Vec<bool>| -> bool {
         match regions.iter().find(|(i, r)| r.contains(&at) && covers(&active[*i].selectors, diag)) {
             Some((i, _)) => {
                 used[*i] = true;
