@@ -354,3 +354,23 @@ fn github_concise_and_statistics_formats() {
     assert!(out.contains("fixtures/pages/gabapentin-faq.md:8:64: error[C001] evidence claim `Research shows` has no citation on this page"));
     assert!(out.lines().any(|l| l.trim_start().starts_with("1  C001  uncited-evidence-claim (error)")), "{out}");
 }
+
+#[test]
+fn html_report_is_self_contained_with_summaries_and_highlights() {
+    let d = tmp();
+    write(d.path(), "page.txt", "We help addicts <and> \"families\".\n\nStudies show our program cures addiction for good. Recovery starts with treatment.\n");
+    let o = run_in(d.path(), &["check", "--format", "html", "page.txt"]);
+    let html = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(
+        !html.contains("<script") && !html.contains("http://") && !html.contains("<link"),
+        "must be self-contained"
+    );
+    assert!(html.contains("<h2>By rule</h2>") && html.contains("<h2>By page</h2>"));
+    let findings = codes(&run_in(d.path(), &["check", "--format", "json", "page.txt"]));
+    assert_eq!(html.matches("<li id=\"f-0-").count(), findings.len());
+    for code in &findings {
+        assert!(html.contains(&format!("<mark class=")) && html.contains(&format!("title=\"{code}:")), "{code}");
+    }
+    assert!(html.contains("&lt;and&gt; &quot;families&quot;"), "copy is escaped");
+}

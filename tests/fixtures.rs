@@ -84,22 +84,35 @@ fn non_medical_pages_get_no_d_c_s_findings() {
     }
 }
 
-/// The human output of one crafted page, compared with a stored snapshot.
-/// `UPDATE_EXPECT=1` rewrites it.
+/// Every output format of one crafted page, compared with stored snapshots.
+/// `UPDATE_EXPECT=1` rewrites them.
 #[test]
-fn human_output_snapshot() {
+fn output_format_snapshots() {
     let engine = engine();
     let (inputs, _) = discover(&[PathBuf::from("fixtures/pages/gabapentin-faq.md")], None);
     let report = lint_inputs(&engine, &inputs, RunOptions::default());
     let mut buf = Buffer::no_color();
     copylint::output::human(&report, &mut buf).unwrap_or_else(|e| panic!("{e}"));
-    let got = String::from_utf8_lossy(buf.as_slice()).into_owned();
-    let snap = Path::new("tests/snapshots/gabapentin-faq.human.txt");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::create_dir_all("tests/snapshots").unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(snap, &got).unwrap_or_else(|e| panic!("{e}"));
-        return;
+    let outputs = [
+        ("human.txt", String::from_utf8_lossy(buf.as_slice()).into_owned()),
+        ("concise.txt", copylint::output::concise(&report)),
+        ("github.txt", copylint::output::github(&report)),
+        ("json", copylint::output::json(&report)),
+        ("sarif", copylint::output::sarif(&report, engine.pack())),
+        ("html", copylint::output::html_report(&report)),
+    ];
+    let mut changed = Vec::new();
+    for (ext, got) in outputs {
+        let snap = PathBuf::from(format!("tests/snapshots/gabapentin-faq.{ext}"));
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::create_dir_all("tests/snapshots").unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&snap, &got).unwrap_or_else(|e| panic!("{e}"));
+            continue;
+        }
+        let want = std::fs::read_to_string(&snap).unwrap_or_else(|e| panic!("{}: {e}", snap.display()));
+        if got != want {
+            changed.push(snap.display().to_string());
+        }
     }
-    let want = std::fs::read_to_string(snap).unwrap_or_else(|e| panic!("{}: {e}", snap.display()));
-    assert_eq!(got, want, "human output changed; rerun with UPDATE_EXPECT=1 and review the diff");
+    assert!(changed.is_empty(), "output changed: {changed:?}; rerun with UPDATE_EXPECT=1 and review the diff");
 }

@@ -39,6 +39,8 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML report page for writers.
+    Html,
 }
 
 /// When to use colors.

@@ -191,6 +191,7 @@ fn check(args: CheckArgs) -> u8 {
         OutputFormat::Concise => emit(crate::output::concise(&report).as_bytes()),
         OutputFormat::Sarif => emit(crate::output::sarif(&report, pack.pack()).as_bytes()),
         OutputFormat::Github => emit(crate::output::github(&report).as_bytes()),
+        OutputFormat::Html => emit(crate::output::html_report(&report).as_bytes()),
         OutputFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -211,7 +212,7 @@ fn check(args: CheckArgs) -> u8 {
         return EXIT_ERROR;
     }
     if report.all_errors().next().is_some() {
-        if matches!(args.format, OutputFormat::Json | OutputFormat::Sarif) {
+        if matches!(args.format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Html) {
             for e in report.all_errors() {
                 eprintln!("error: {e}");
             }

@@ -2,6 +2,7 @@
 
 mod concise;
 mod github;
+mod html_report;
 mod human;
 mod json;
 mod sarif;
@@ -9,6 +10,7 @@ mod statistics;
 
 pub use concise::concise;
 pub use github::github;
+pub use html_report::html_report;
 pub use human::{human, ReportFiles};
 pub use json::json;
 pub use sarif::sarif;
