@@ -370,7 +370,7 @@ fn html_report_is_self_contained_with_summaries_and_highlights() {
     let findings = codes(&run_in(d.path(), &["check", "--format", "json", "page.txt"]));
     assert_eq!(html.matches("<li id=\"f-0-").count(), findings.len());
     for code in &findings {
-        assert!(html.contains(&format!("<mark class=")) && html.contains(&format!("title=\"{code}:")), "{code}");
+        assert!(html.contains("<mark class=") && html.contains(&format!("title=\"{code}:")), "{code}");
     }
     assert!(html.contains("&lt;and&gt; &quot;families&quot;"), "copy is escaped");
 }
