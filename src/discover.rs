@@ -17,6 +17,16 @@ pub struct Input {
     pub format: Format,
     /// Named on the command line (binary files are then an error, not skipped).
     pub explicit: bool,
+    /// Contents held in memory (an editor's unsaved buffer); read instead of the file.
+    pub contents: Option<std::sync::Arc<String>>,
+}
+
+impl Input {
+    /// An in-memory document (the language server's open buffers).
+    pub fn in_memory(path: PathBuf, contents: std::sync::Arc<String>) -> Input {
+        let format = format_of(&path).unwrap_or(Format::Text);
+        Input { path, stdin: false, format, explicit: true, contents: Some(contents) }
+    }
 }
 
 /// Expands `paths`. Errors (a missing path) are returned alongside the inputs found.
@@ -27,7 +37,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&Path>) -> (Vec<Input>, Ve
         if p.as_os_str() == "-" {
             let name = stdin_name.map_or_else(|| PathBuf::from("<stdin>"), Path::to_path_buf);
             let format = format_of(&name).unwrap_or(Format::Text);
-            inputs.push(Input { path: name, stdin: true, format, explicit: true });
+            inputs.push(Input { path: name, stdin: true, format, explicit: true, contents: None });
             continue;
         }
         match std::fs::metadata(p) {
@@ -38,6 +48,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&Path>) -> (Vec<Input>, Ve
                 stdin: false,
                 format: format_of(p).unwrap_or(Format::Text),
                 explicit: true,
+                contents: None,
             }),
         }
     }
@@ -55,7 +66,13 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                 if let Some(format) = format_of(e.path()) {
-                    found.push(Input { path: e.path().to_path_buf(), stdin: false, format, explicit: false });
+                    found.push(Input {
+                        path: e.path().to_path_buf(),
+                        stdin: false,
+                        format,
+                        explicit: false,
+                        contents: None,
+                    });
                 }
             }
             Ok(_) => {}

@@ -35,6 +35,7 @@ pub mod lint;
 pub mod output;
 pub mod pack;
 pub mod segment;
+pub mod server;
 pub mod source;
 pub mod suppress;
 

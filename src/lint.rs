@@ -329,6 +329,9 @@ fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Di
 }
 
 fn read(input: &Input) -> Result<String, Error> {
+    if let Some(text) = &input.contents {
+        return Ok(text.as_str().to_string());
+    }
     let mut bytes = Vec::new();
     if input.stdin {
         std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Io { path: input.path.clone(), source: e })?;

@@ -75,6 +75,20 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset of an LSP position (0-based line, UTF-16 code units), clamped to the line.
+    pub fn offset_of_utf16(&self, line: usize, character: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line) else { return self.text.len() };
+        let text = self.line_text(line);
+        let mut units = 0;
+        for (i, c) in text.char_indices() {
+            if units >= character {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        start + text.len()
+    }
+
     /// The text of 0-based line `line`, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());

@@ -24,6 +24,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented starter copylint.toml in the current directory.
     Init,
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 /// Output formats of `check`.

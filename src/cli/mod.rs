@@ -38,6 +38,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         }),
         Command::Init => init(),
+        Command::Server => crate::server::run(),
     };
     ExitCode::from(code)
 }
