@@ -232,6 +232,9 @@ fn code_actions(state: &State, params: &lsp::CodeActionParams) -> Vec<lsp::CodeA
     out
 }
 
+// lsp-types keys WorkspaceEdit::changes by Uri, which clippy flags as a mutable key type; the
+// map is built here and only serialized.
+#[allow(clippy::mutable_key_type)]
 fn action(
     title: String,
     uri: &lsp::Uri,

@@ -74,6 +74,9 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
     let mut medical_reviewer = false;
     for b in &doc.blocks {
         let text = doc.slice(&b.span);
+        if text.len() > 240 || !text.as_bytes().windows(8).any(|w| w.eq_ignore_ascii_case(b"reviewed")) {
+            continue;
+        }
         if text.split_whitespace().count() > 16 {
             continue;
         }

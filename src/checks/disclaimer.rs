@@ -27,14 +27,18 @@ fn consult() -> &'static Regex {
 /// Adjacent blocks are joined, so a disclaimer split across lines is read whole.
 pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let doc = a.doc;
-    let mut i = 0;
-    while i < doc.blocks.len() {
-        let b = &doc.blocks[i];
-        let text = doc.slice(&b.span);
-        if !disclaimer_marker().is_match(text) {
-            i += 1;
+    // One pass over the page for disclaimer wording, then only the blocks that have it.
+    let mut blocks: Vec<usize> =
+        disclaimer_marker().find_iter(&doc.text).filter_map(|m| doc.block_at(m.start())).collect();
+    blocks.dedup();
+    let mut last_checked: Option<usize> = None;
+    for i in blocks {
+        if last_checked.is_some_and(|l| i <= l + 1) {
             continue;
         }
+        last_checked = Some(i);
+        let b = &doc.blocks[i];
+        let text = doc.slice(&b.span);
         let next = doc.blocks.get(i + 1).map_or("", |n| doc.slice(&n.span));
         let prev = i.checked_sub(1).map_or("", |p| doc.slice(&doc.blocks[p].span));
         let joined = format!("{prev} {text} {next}");
@@ -52,7 +56,6 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Do
             f.label = Some(format!("this disclaimer lacks {missing}"));
             out.findings.push(f);
         }
-        i += 2;
     }
 }
 

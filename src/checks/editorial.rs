@@ -54,20 +54,46 @@ pub fn dangling_citation_marker(a: &Analysis, idx: usize, rule: &Rule, out: &mut
     }
 }
 
-fn normalized(text: &str) -> String {
-    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+/// Hash of the text with white space collapsed and case folded, without allocating.
+fn normalized_hash(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            eat(b' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+        }
+    }
+    h
+}
+
+/// Whether two texts are equal with white space collapsed and case folded.
+fn same_normalized(a: &str, b: &str) -> bool {
+    let fold = |t: &str| {
+        t.split_whitespace()
+            .flat_map(|w| std::iter::once(' ').chain(w.chars().flat_map(char::to_lowercase)))
+            .collect::<Vec<char>>()
+    };
+    fold(a) == fold(b)
 }
 
 /// E003: a block repeated verbatim (normalized), at least `min_words` long.
 pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let min_words = rule.option_f64("min_words", 8.0) as usize;
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<u64, usize> = HashMap::new();
     for (i, b) in a.doc.blocks.iter().enumerate() {
         let text = a.doc.slice(&b.span);
-        if text.split_whitespace().count() < min_words {
+        if text.split_whitespace().nth(min_words.saturating_sub(1)).is_none() {
             continue;
         }
-        match seen.get(&normalized(text)) {
+        let key = normalized_hash(text);
+        match seen.get(&key).filter(|&&first| same_normalized(a.doc.slice(&a.doc.blocks[first].span), text)) {
             Some(&first) => {
                 let first_span = a.doc.blocks[first].span.clone();
                 let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", crate::engine::shown(text));
@@ -76,7 +102,7 @@ pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
                 out.findings.push(f);
             }
             None => {
-                seen.insert(normalized(text), i);
+                seen.entry(key).or_insert(i);
             }
         }
     }
@@ -85,12 +111,12 @@ pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
 /// E008: the same short keyword line repeated `min_repeats` times or more.
 pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let min = rule.option_f64("min_repeats", 3.0) as usize;
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, b) in a.doc.blocks.iter().enumerate() {
         let text = a.doc.slice(&b.span);
         let words = text.split_whitespace().count();
         if (3..=8).contains(&words) {
-            groups.entry(normalized(text.trim_end_matches(['?', '.', '!']))).or_default().push(i);
+            groups.entry(normalized_hash(text.trim_end_matches(['?', '.', '!']))).or_default().push(i);
         }
     }
     // A keyword line is typed in lower case somewhere, or is a search question; repeated
