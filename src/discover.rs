@@ -85,6 +85,43 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
     inputs.extend(found);
 }
 
+/// Decodes bytes: a UTF-16 BOM (either order) means UTF-16; a UTF-8 BOM is stripped; NUL bytes
+/// otherwise mean binary; invalid UTF-8 is an error with its offset unless `lossy`, which
+/// replaces invalid sequences with U+FFFD.
+pub fn decode_with(path: &Path, bytes: Vec<u8>, lossy: bool) -> Result<String, Error> {
+    let utf16 = |be: bool| -> Result<String, Error> {
+        let body = &bytes[2..];
+        let units: Vec<u16> = body
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if be {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        if lossy {
+            return Ok(String::from_utf16_lossy(&units));
+        }
+        String::from_utf16(&units).map_err(|_| {
+            let offset = char::decode_utf16(units.iter().copied()).take_while(Result::is_ok).count() * 2 + 2;
+            Error::Decode { path: path.to_path_buf(), offset }
+        })
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => return utf16(false),
+        Some([0xFE, 0xFF]) => return utf16(true),
+        _ => {}
+    }
+    if lossy && !bytes.contains(&0) {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        return Ok(String::from_utf8_lossy(bytes).into_owned());
+    }
+    decode(path, bytes)
+}
+
 /// Decodes bytes: strips a UTF-8 BOM; NUL bytes mean binary; invalid UTF-8 is an error with its
 /// offset.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {

@@ -22,6 +22,16 @@ pub enum Error {
         /// Byte offset of the first invalid sequence.
         offset: usize,
     },
+    /// A file is larger than `--max-file-size`.
+    #[error("{path}: {size} bytes is over the {limit}-byte limit (--max-file-size); not linted")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A file looks binary (contains NUL bytes).
     #[error("{path}: binary file (contains NUL bytes), not linted")]
     Binary {

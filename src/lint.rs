@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{render, Diagnostic, Edit, Fix, Related};
-use crate::discover::{decode, Input};
+use crate::discover::{decode_with, Input};
 use crate::document::{Document, Format};
 use crate::engine::{shown, Engine, Finding};
 use crate::pack::{Pack, Rule};
@@ -66,11 +66,18 @@ impl Report {
 pub struct RunOptions {
     /// Pair assertions across documents.
     pub cross_file: bool,
+    /// Files larger than this many bytes are reported and skipped.
+    pub max_file_size: u64,
+    /// Replace invalid UTF-8 / UTF-16 with U+FFFD instead of reporting an error.
+    pub lossy: bool,
 }
+
+/// Default `--max-file-size`: 32 MiB, far beyond any web page, small enough to bound memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 << 20;
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { cross_file: true }
+        RunOptions { cross_file: true, max_file_size: DEFAULT_MAX_FILE_SIZE, lossy: false }
     }
 }
 
@@ -328,17 +335,26 @@ fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Di
     }
 }
 
-fn read(input: &Input) -> Result<String, Error> {
+fn read(input: &Input, options: RunOptions) -> Result<String, Error> {
     if let Some(text) = &input.contents {
         return Ok(text.as_str().to_string());
     }
+    let io = |e| Error::Io { path: input.path.clone(), source: e };
+    let too_large = |size: u64| Error::TooLarge { path: input.path.clone(), size, limit: options.max_file_size };
     let mut bytes = Vec::new();
     if input.stdin {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Io { path: input.path.clone(), source: e })?;
+        std::io::stdin().take(options.max_file_size + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() as u64 > options.max_file_size {
+            return Err(too_large(bytes.len() as u64));
+        }
     } else {
-        bytes = std::fs::read(&input.path).map_err(|e| Error::Io { path: input.path.clone(), source: e })?;
+        let size = std::fs::metadata(&input.path).map_err(io)?.len();
+        if size > options.max_file_size {
+            return Err(too_large(size));
+        }
+        bytes = std::fs::read(&input.path).map_err(io)?;
     }
-    decode(&input.path, bytes)
+    decode_with(&input.path, bytes, options.lossy)
 }
 
 /// Lints every input with one engine and the default configuration.
@@ -361,7 +377,7 @@ fn run(profiles: &[(&Engine, &Config)], inputs: &[Input], assign: &[usize], opti
             let p = assign.get(i).copied().unwrap_or(0);
             let (engine, config) = profiles[p];
             let path = input.path.display().to_string();
-            match read(input) {
+            match read(input, options) {
                 Ok(text) => {
                     let (diagnostics, records) = lint_one(engine, config, &path, &text, input.format);
                     let source = Arc::new(SourceFile::new(path.clone(), text));

@@ -45,6 +45,15 @@ pub enum OutputFormat {
     Html,
 }
 
+/// How to treat undecodable input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    /// Invalid UTF-8 is an error naming the byte offset.
+    Strict,
+    /// Invalid sequences become U+FFFD and the file is linted.
+    Lossy,
+}
+
 /// When to use colors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -106,6 +115,12 @@ pub struct CheckArgs {
     /// Extra rule files or directories, loaded with the embedded pack.
     #[arg(long = "rules", value_name = "PATH")]
     pub extra_rules: Vec<PathBuf>,
+    /// Files larger than this many bytes are reported and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::lint::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// `strict` (invalid UTF-8 is an error) or `lossy` (replace it with U+FFFD).
+    #[arg(long, value_enum, default_value_t = Encoding::Strict)]
+    pub encoding: Encoding,
     /// Print the number of findings per rule after the output.
     #[arg(long)]
     pub statistics: bool,

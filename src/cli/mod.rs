@@ -144,7 +144,8 @@ fn check(args: CheckArgs) -> u8 {
         Err(e) => return fail(e),
     };
     let cross_file = !args.no_cross_file && profiles.iter().all(|p| p.config.cross_file != Some(false));
-    let options = RunOptions { cross_file };
+    let options =
+        RunOptions { cross_file, max_file_size: args.max_file_size, lossy: args.encoding == args::Encoding::Lossy };
     let mut report = lint_with_profiles(&profiles, &inputs, &assign, options);
     if args.fix || args.diff {
         if inputs.iter().any(|i| i.stdin) {

@@ -8,7 +8,7 @@ pub(super) fn parse(source: &str) -> Document {
     let mut b = Builder::default();
     let mut prev: Option<&str> = None; // trimmed previous line of the open block
     let mut pos = 0;
-    for raw in source.split_inclusive('\n') {
+    for raw in lines(source) {
         let start = pos;
         pos += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -52,6 +52,29 @@ pub(super) fn parse(source: &str) -> Document {
         doc.blocks[i].section = section;
     }
     doc
+}
+
+/// Lines with their terminators: `\n`, `\r\n` and a lone `\r` all end a line.
+fn lines(source: &str) -> impl Iterator<Item = &str> {
+    let bytes = source.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let mut i = start;
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        let end = match bytes.get(i) {
+            Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            Some(_) => i + 1,
+            None => i,
+        };
+        let line = &source[start..end];
+        start = end;
+        Some(line)
+    })
 }
 
 /// Bullets (`•`, `-`, `*`, `·`, `▪`, `◦`, `–`) and numbered items (`1.`, `2)`).
@@ -112,6 +135,13 @@ mod tests {
         assert_eq!(d.blocks[0].kind, BlockKind::Heading);
         assert_eq!(d.blocks[3].section, 1);
         assert_eq!(d.blocks[2].kind, BlockKind::Heading);
+    }
+
+    #[test]
+    fn lone_cr_and_crlf_end_lines() {
+        let k = kinds("First line here.\rSecond line here.\r\nThird line.\r");
+        assert_eq!(k.len(), 3);
+        assert_eq!(k[1].1, "Second line here.");
     }
 
     #[test]

@@ -190,6 +190,7 @@ impl Scanner {
         let mut phrases = Vec::new();
         let mut regex_src = Vec::new();
         let mut owners = Vec::new();
+        let mut origins: Vec<&str> = Vec::new();
         for (id, def) in pack.matchers.iter().enumerate() {
             for p in &def.phrases {
                 let lower = p.to_lowercase();
@@ -211,9 +212,10 @@ impl Scanner {
                     phrases.push(info);
                 }
             }
-            for p in &def.patterns {
+            for (i, p) in def.patterns.iter().enumerate() {
                 regex_src.push(case_insensitive(&ascii_words(p)));
                 owners.push(id);
+                origins.push(def.origins.get(i).map_or("", String::as_str));
             }
         }
         let ac = if patterns.is_empty() {
@@ -227,11 +229,23 @@ impl Scanner {
                     .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
             )
         };
-        let set = RegexSetBuilder::new(&regex_src)
-            .size_limit(REGEX_SIZE_LIMIT * 8)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| crate::Error::Pack(format!("cannot build regex set: {e}")))?;
+        let set =
+            match RegexSetBuilder::new(&regex_src).size_limit(REGEX_SIZE_LIMIT * 8).dfa_size_limit(64 << 20).build() {
+                Ok(set) => set,
+                Err(e) => {
+                    // Name the pattern that is at fault: compile each on its own.
+                    let culprit = regex_src.iter().zip(&origins).find_map(|(src, origin)| {
+                        RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).build().err().map(|err| (origin, err))
+                    });
+                    return Err(match culprit {
+                        Some((origin, err)) => crate::Error::Pack(format!(
+                            "{origin}: regex too large or invalid: {}",
+                            err.to_string().lines().last().unwrap_or("")
+                        )),
+                        None => crate::Error::Pack(format!("cannot build regex set: {e}")),
+                    });
+                }
+            };
         // Individual regexes are compiled on first need: only those the set reports as matching
         // some document are ever built.
         let regexes = regex_src

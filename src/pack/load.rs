@@ -110,6 +110,8 @@ fn matcher_def(cx: &Ctx, phrases: &[Spanned<String>], patterns: &[Spanned<String
             .parse(p.get_ref())
             .map_err(|e| cx.err(p, format!("invalid regex: {}", first_line(&e.to_string()))))?;
         def.patterns.push(p.get_ref().clone());
+        let at = crate::source::SourceFile::new(cx.file, cx.text).position(p.span().start);
+        def.origins.push(format!("{}:{}:{}", cx.file, at.line, at.column));
     }
     Ok(def)
 }

@@ -211,6 +211,8 @@ pub struct MatcherDef {
     pub phrases: Vec<String>,
     /// Regular expressions (case-insensitive unless they say otherwise).
     pub patterns: Vec<String>,
+    /// Where each pattern was declared (`file:line:column`), for error messages.
+    pub origins: Vec<String>,
 }
 
 /// What satisfies a `requires` or `document` rule.
@@ -380,6 +382,7 @@ impl Pack {
         let def = &mut self.matchers[id];
         def.phrases.extend(phrases.iter().filter(|p| !p.trim().is_empty()).cloned());
         def.patterns.extend(patterns.iter().cloned());
+        def.origins.extend(patterns.iter().map(|_| format!("configuration lexicon `{name}`")));
         Ok(())
     }
 }
