@@ -30,6 +30,20 @@ fn codes(o: &Output) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `(code, start line)` of every diagnostic in a JSON report.
+fn code_lines(v: &serde_json::Value) -> Vec<(String, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    (x["code"].as_str().unwrap_or("").to_string(), x["span"]["start"]["line"].as_u64().unwrap_or(0))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -176,31 +190,13 @@ fn each_suppression_form() {
     let md = "<!-- copylint-disable-next-line L001 -- quoting a client -->\nWe help addicts.\n\n<!-- copylint-disable C001, M -->\nStudies show our program cures addiction for good.\n<!-- copylint-enable -->\n\nStudies show recovery and treatment work. We help addicts.\n";
     write(d.path(), "page.md", md);
     let v = json(&run_in(d.path(), &["check", "--format", "json", "page.md"]));
-    let lines: Vec<(String, u64)> = v["diagnostics"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| {
-                    (x["code"].as_str().unwrap_or("").to_string(), x["span"]["start"]["line"].as_u64().unwrap_or(0))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let lines = code_lines(&v);
     assert_eq!(lines, vec![("C001".to_string(), 8), ("L001".to_string(), 8)]);
     // Plain-text comment form, and an unused suppression reported as E009.
     let txt = "# copylint-disable-next-line L001\nWe help addicts.\n\n# copylint-disable-next-line C001\nOur team is here for you and for recovery and treatment.\n";
     write(d.path(), "page.txt", txt);
     let v = json(&run_in(d.path(), &["check", "--format", "json", "--fail-on", "info", "page.txt"]));
-    let got: Vec<(String, u64)> = v["diagnostics"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| {
-                    (x["code"].as_str().unwrap_or("").to_string(), x["span"]["start"]["line"].as_u64().unwrap_or(0))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let got = code_lines(&v);
     assert_eq!(got, vec![("E009".to_string(), 4)]);
 }
 
@@ -210,16 +206,7 @@ fn a_reason_can_be_required() {
     write(d.path(), "copylint.toml", "[suppressions]\nrequire-reason = true\n");
     write(d.path(), "page.md", "<!-- copylint-disable-next-line L001 -->\nWe help addicts.\n\n<!-- copylint-disable-next-line L001 -- a client's words -->\nWe help addicts.\n");
     let v = json(&run_in(d.path(), &["check", "--format", "json", "page.md"]));
-    let got: Vec<(String, u64)> = v["diagnostics"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| {
-                    (x["code"].as_str().unwrap_or("").to_string(), x["span"]["start"]["line"].as_u64().unwrap_or(0))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let got = code_lines(&v);
     assert_eq!(got, vec![("E010".to_string(), 1), ("L001".to_string(), 2)]);
 }
 
