@@ -183,13 +183,13 @@ struct Record {
 /// Lints one source text with the default configuration. Returns diagnostics sorted by position.
 pub fn lint_source(engine: &Engine, path: &str, text: &str, format: Format) -> Vec<Diagnostic> {
     let config = Config::default();
-    lint_one(engine, &config, path, text, format).0
+    lint_one(engine, &config, &SourceFile::new(path, text), format).0
 }
 
 impl Profile {
     /// Lints one source text with this profile's configuration.
     pub fn lint_source(&self, path: &str, text: &str, format: Format) -> Vec<Diagnostic> {
-        lint_one(&self.engine, &self.config, path, text, format).0
+        lint_one(&self.engine, &self.config, &SourceFile::new(path, text), format).0
     }
 }
 
@@ -208,8 +208,7 @@ fn lint_one(
     let doc = Document::parse_with(text, format, &skip);
     let outcome = engine.lint(&doc);
     let mut diags: Vec<Diagnostic> = outcome.findings.iter().map(|f| to_diagnostic(engine, &doc, path, f)).collect();
-    let src = SourceFile::new(path, text);
-    per_file(engine, config, &src, format, &mut diags);
+    per_file(engine, config, src, format, &mut diags);
     sort(&mut diags);
     let records = outcome
         .assertions
@@ -379,8 +378,8 @@ fn run(profiles: &[(&Engine, &Config)], inputs: &[Input], assign: &[usize], opti
             let path = input.path.display().to_string();
             match read(input, options) {
                 Ok(text) => {
-                    let (diagnostics, records) = lint_one(engine, config, &path, &text, input.format);
                     let source = Arc::new(SourceFile::new(path.clone(), text));
+                    let (diagnostics, records) = lint_one(engine, config, &source, input.format);
                     let report = FileReport {
                         path,
                         format: input.format,

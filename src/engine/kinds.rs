@@ -111,6 +111,9 @@ pub fn shown(text: &str) -> String {
 }
 
 fn fix_for(rule: &Rule, text: &str) -> Option<String> {
+    if rule.fix.is_empty() {
+        return None;
+    }
     let key = text.to_lowercase();
     let rep = rule.fix.get(&key)?;
     let upper = text.chars().next().is_some_and(char::is_uppercase);
