@@ -193,13 +193,8 @@ impl Profile {
     }
 }
 
-fn lint_one(
-    engine: &Engine,
-    config: &Config,
-    path: &str,
-    text: &str,
-    format: Format,
-) -> (Vec<Diagnostic>, Vec<Record>) {
+fn lint_one(engine: &Engine, config: &Config, src: &SourceFile, format: Format) -> (Vec<Diagnostic>, Vec<Record>) {
+    let (path, text) = (src.path.as_str(), src.text.as_str());
     let skip: Vec<String> = if config.html_skip.is_empty() {
         crate::document::DEFAULT_HTML_SKIP.iter().map(|s| s.to_string()).collect()
     } else {
