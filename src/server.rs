@@ -24,8 +24,13 @@ struct Doc {
     path: PathBuf,
 }
 
+/// At most this many workspace files join the cross-file run (larger sites: open documents only).
+const WORKSPACE_LIMIT: usize = 2_000;
+
 #[derive(Default)]
 struct State {
+    /// Lintable files under the workspace folders, read from disk for cross-file conflicts.
+    workspace: Vec<Input>,
     docs: BTreeMap<String, Doc>,
     profiles: Vec<Profile>,
     profile_of: HashMap<Option<PathBuf>, usize>,
@@ -112,8 +117,21 @@ impl State {
         self.profiles.len() - 1
     }
 
-    /// Lints every open document (cross-file conflicts among them) and returns the notifications.
-    fn relint(&mut self) -> Vec<Notification> {
+    /// Finds the lintable files under the workspace folders.
+    fn scan_workspace(&mut self, roots: &[PathBuf]) {
+        let (inputs, _) = crate::discover(roots, None);
+        if inputs.len() > WORKSPACE_LIMIT {
+            eprintln!("copylint server: {} workspace files; cross-file checks use open documents only", inputs.len());
+            self.workspace.clear();
+        } else {
+            self.workspace = inputs;
+        }
+    }
+
+    /// Lints every open document and returns the notifications. Conflicts are paired across the
+    /// open documents and, when `with_workspace` (open, save, configuration change), with the
+    /// workspace files on disk too.
+    fn relint(&mut self, with_workspace: bool) -> Vec<Notification> {
         let docs: Vec<(String, PathBuf, Arc<String>)> =
             self.docs.iter().map(|(u, d)| (u.clone(), d.path.clone(), d.text.clone())).collect();
         let mut inputs = Vec::with_capacity(docs.len());
@@ -121,6 +139,14 @@ impl State {
         for (_, path, text) in &docs {
             assign.push(self.profile_for(path));
             inputs.push(Input::in_memory(path.clone(), text.clone()));
+        }
+        if with_workspace {
+            let open: Vec<PathBuf> = docs.iter().map(|(_, p, _)| p.clone()).collect();
+            let disk: Vec<Input> = self.workspace.iter().filter(|i| !open.contains(&i.path)).cloned().collect();
+            for i in disk {
+                assign.push(self.profile_for(&i.path));
+                inputs.push(i);
+            }
         }
         if self.profiles.is_empty() {
             return Vec::new();
@@ -297,11 +323,24 @@ pub fn run() -> u8 {
         Ok(c) => c,
         Err(_) => return 2,
     };
-    if let Err(e) = conn.initialize(caps) {
-        eprintln!("copylint server: initialize failed: {e}");
-        return 2;
-    }
+    let init = match conn.initialize(caps) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("copylint server: initialize failed: {e}");
+            return 2;
+        }
+    };
     let mut state = State::default();
+    let params: Option<lsp::InitializeParams> = serde_json::from_value(init).ok();
+    #[allow(deprecated)] // root_uri: older clients send only this
+    let roots: Vec<PathBuf> = params
+        .map(|p| match p.workspace_folders {
+            Some(folders) => folders.iter().map(|f| path_of(f.uri.as_str())).collect(),
+            None => p.root_uri.iter().map(|u| path_of(u.as_str())).collect(),
+        })
+        .unwrap_or_default();
+    state.scan_workspace(&roots);
+    let roots = Arc::new(roots);
     let mut shutdown = false;
     for msg in &conn.receiver {
         match msg {
@@ -348,7 +387,7 @@ pub fn run() -> u8 {
                 }
             }
             Message::Notification(n) => {
-                if !notification(&conn, &mut state, n) {
+                if !notification(&conn, &mut state, n, &roots) {
                     break;
                 }
             }
@@ -373,7 +412,8 @@ fn invalid(conn: &Connection, req: Request, e: serde_json::Error) -> bool {
 }
 
 /// Handles a notification; returns false when the connection is gone.
-fn notification(conn: &Connection, state: &mut State, n: Notification) -> bool {
+fn notification(conn: &Connection, state: &mut State, n: Notification, roots: &[PathBuf]) -> bool {
+    let mut with_workspace = true;
     match n.method.as_str() {
         "textDocument/didOpen" => {
             let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params) else { return true };
@@ -390,6 +430,7 @@ fn notification(conn: &Connection, state: &mut State, n: Notification) -> bool {
                 text = apply_change(&text, change);
             }
             doc.text = Arc::new(text);
+            with_workspace = false;
         }
         "textDocument/didSave" => {}
         "textDocument/didClose" => {
@@ -408,9 +449,10 @@ fn notification(conn: &Connection, state: &mut State, n: Notification) -> bool {
         "workspace/didChangeConfiguration" | "workspace/didChangeWatchedFiles" => {
             state.profiles.clear();
             state.profile_of.clear();
+            state.scan_workspace(roots);
         }
         _ => return true,
     }
-    let notes = state.relint();
+    let notes = state.relint(with_workspace);
     send_all(conn, notes)
 }

@@ -207,3 +207,28 @@ fn malformed_json_rpc_does_not_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(0));
 }
+
+#[test]
+fn workspace_files_on_disk_take_part_in_cross_file_conflicts() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("withdrawal.md"),
+        "Daily kratom use often leads to dependence and withdrawal symptoms.\n",
+    )
+    .unwrap_or_default();
+    let root = format!("file://{}", dir.path().display());
+    let mut c = Client::start();
+    c.request(1, "initialize", json!({"processId": null, "rootUri": root, "capabilities": {}}));
+    c.notify("initialized", json!({}));
+    let a = format!("{root}/open.md");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": a, "languageId": "markdown", "version": 1,
+        "text": "Kratom is not addictive.\n"}}),
+    );
+    let diags = c.diagnostics(&a);
+    let x = find(&diags, "X001").cloned().unwrap_or_else(|| panic!("no X001 against the workspace file: {diags:?}"));
+    assert_eq!(x["relatedInformation"][0]["location"]["uri"], format!("{root}/withdrawal.md"));
+    c.request(2, "shutdown", json!(null));
+    c.notify("exit", json!(null));
+}
