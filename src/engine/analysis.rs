@@ -141,20 +141,22 @@ impl<'a> Analysis<'a> {
     /// Drugs mentioned in the sentence containing `offset`.
     pub fn drugs_in_sentence(&self, offset: usize) -> Vec<usize> {
         let sent = self.sentence_span(offset);
-        let mut v: Vec<usize> = self
-            .drug_mentions
+        let from = self.drug_mentions.partition_point(|(s, _)| s.start < sent.start);
+        let mut v: Vec<usize> = self.drug_mentions[from..]
             .iter()
-            .filter(|(s, _)| s.start >= sent.start && s.end <= sent.end)
+            .take_while(|(s, _)| s.start < sent.end)
+            .filter(|(s, _)| s.end <= sent.end)
             .map(|(_, d)| *d)
             .collect();
         v.dedup();
         v
     }
 
-    /// Markers within `range`.
+    /// Markers within `range` (markers are sorted by start).
     pub fn markers_in(&self, range: &Range<usize>) -> impl Iterator<Item = &Marker> {
         let r = range.clone();
-        self.markers.iter().filter(move |m| m.span.start >= r.start && m.span.end <= r.end)
+        let from = self.markers.partition_point(|m| m.span.start < r.start);
+        self.markers[from..].iter().take_while(move |m| m.span.start < r.end).filter(move |m| m.span.end <= r.end)
     }
 
     /// Whether the hits of lexicon `m` occur within `range`.

@@ -83,8 +83,10 @@ impl Analysis<'_> {
 
     /// Whether a sentence is backed by a citation marker, a link or a named source.
     pub fn sentence_cited(&self, sent: &Range<usize>) -> bool {
+        let links = &self.doc.links;
+        let first = links.partition_point(|l| l.end <= sent.start);
         self.markers_in(sent).next().is_some()
-            || self.doc.links.iter().any(|l| l.start < sent.end && l.end > sent.start)
+            || links.get(first).is_some_and(|l| l.start < sent.end)
             || self.lexicon_in(&self.cues.source, sent)
     }
 

@@ -240,17 +240,27 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let sentence_of = |s: &Range<usize>| a.doc.sentence_at(s.start);
     let mut reported_sentences = Vec::new();
     let mut paired_lows = vec![false; lows.len()];
+    // Subjects once per assertion; for each reassurance, the nearest contradiction about the same
+    // drug (or either side without one) in another sentence, by binary search over start offsets.
+    let high_subjects: Vec<Option<usize>> = highs.iter().map(|h| subject(h)).collect();
+    let high_sentences: Vec<Option<usize>> = highs.iter().map(|h| sentence_of(h)).collect();
     for (li, low) in lows.iter().enumerate() {
         let ls = subject(low);
         let lsent = sentence_of(low);
-        let partner = highs
-            .iter()
-            .filter(|h| sentence_of(h) != lsent)
-            .filter(|h| {
-                let hs = subject(h);
-                ls.is_none() || hs.is_none() || ls == hs
-            })
-            .min_by_key(|h| h.start.abs_diff(low.start));
+        let eligible = |k: usize| {
+            high_sentences[k] != lsent && (ls.is_none() || high_subjects[k].is_none() || ls == high_subjects[k])
+        };
+        let at = highs.partition_point(|h| h.start < low.start);
+        let before = (0..at).rev().find(|&k| eligible(k));
+        let after = (at..highs.len()).find(|&k| eligible(k));
+        let partner = match (before, after) {
+            (Some(b), Some(a)) => {
+                Some(if low.start - highs[b].start <= highs[a].start - low.start { &highs[b] } else { &highs[a] })
+            }
+            (Some(b), None) => Some(&highs[b]),
+            (None, Some(a)) => Some(&highs[a]),
+            (None, None) => None,
+        };
         let Some(h) = partner else { continue };
         paired_lows[li] = true;
         if reported_sentences.contains(&lsent) {

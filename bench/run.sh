@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# copylint benchmark: throughput per format (many files and one large file, 1 thread and all
+# threads), single-page latency, peak RSS, and ripgrep counting the same phrase list.
+# Corpora are generated deterministically from fixtures/ by examples/gen_corpus.rs.
+# usage: bench/run.sh [MEGABYTES per corpus, default 20]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MB=${1:-20}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cargo build --release --quiet --example gen_corpus
+cargo build --release --quiet
+BIN=target/release/copylint
+GEN=target/release/examples/gen_corpus
+echo "machine: $(nproc) cores, $(uname -m); corpus: ${MB} MB per format and shape; $(date -u +%F)"
+$GEN --phrases > "$WORK/phrases.txt"
+
+measure() { # label, threads, paths...
+  local label=$1 threads=$2; shift 2
+  local bytes; bytes=$(du -sb "$@" | awk '{s+=$1} END {print s}')
+  local out; out=$( { RAYON_NUM_THREADS=$threads /usr/bin/time -f "%e %M" "$BIN" check --format json --max-file-size 1000000000 "$@" > /dev/null || true; } 2>&1 | tail -1 )
+  local secs=${out% *} rss=${out#* }
+  awk -v l="$label" -v t="$threads" -v b="$bytes" -v s="$secs" -v r="$rss" \
+    'BEGIN { printf "%-28s threads=%s  %7.1f MB in %6.2f s = %7.2f MB/s  peak RSS %6.1f MB\n", l, t, b/1e6, s, (s>0? b/1e6/s : 0), r/1024 }'
+}
+
+for fmt in txt md html; do
+  $GEN "$WORK/$fmt-many" "$MB" "$fmt" many 2>/dev/null
+  $GEN "$WORK/$fmt-one" "$MB" "$fmt" one 2>/dev/null
+  measure "$fmt many files" 1 "$WORK/$fmt-many"
+  measure "$fmt many files" "$(nproc)" "$WORK/$fmt-many"
+  measure "$fmt one large file" 1 "$WORK/$fmt-one"
+done
+
+page=fixtures/seeds/000_a9387f0dbda18cbe.txt
+if command -v hyperfine > /dev/null; then
+  hyperfine -N --warmup 3 --runs 20 -i "$BIN check $page" 2>/dev/null | grep -E "Time|Range" | sed 's/^/single 3.8 KB page: /'
+else
+  start=$(date +%s%N); for _ in $(seq 20); do "$BIN" check "$page" > /dev/null || true; done; end=$(date +%s%N)
+  echo "single 3.8 KB page: $(( (end - start) / 20000000 )) ms per run (mean of 20)"
+fi
+
+if command -v rg > /dev/null; then
+  bytes=$(du -sb "$WORK/txt-many" | cut -f1)
+  secs=$( { /usr/bin/time -f "%e" rg -c -i -F -f "$WORK/phrases.txt" "$WORK/txt-many" > /dev/null || true; } 2>&1 | tail -1 )
+  awk -v b="$bytes" -v s="$secs" -v n="$(wc -l < "$WORK/phrases.txt")" \
+    'BEGIN { printf "ripgrep counting %d phrases, txt many files: %.2f s = %.1f MB/s\n", n, s, (s>0? b/1e6/s : 0) }'
+else
+  echo "ripgrep not installed: apt-get install ripgrep for the comparison"
+fi
