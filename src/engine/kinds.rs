@@ -242,8 +242,8 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let mut paired_lows = vec![false; lows.len()];
     // Subjects once per assertion; for each reassurance, the nearest contradiction about the same
     // drug (or either side without one) in another sentence, by binary search over start offsets.
-    let high_subjects: Vec<Option<usize>> = highs.iter().map(|h| subject(h)).collect();
-    let high_sentences: Vec<Option<usize>> = highs.iter().map(|h| sentence_of(h)).collect();
+    let high_subjects: Vec<Option<usize>> = highs.iter().map(&subject).collect();
+    let high_sentences: Vec<Option<usize>> = highs.iter().map(&sentence_of).collect();
     for (li, low) in lows.iter().enumerate() {
         let ls = subject(low);
         let lsent = sentence_of(low);
