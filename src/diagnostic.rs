@@ -15,6 +15,9 @@ pub struct Related {
     pub span: Range<usize>,
     /// What this span shows.
     pub message: String,
+    /// Another use of the same problem on the page (a once-per-page finding), as opposed to
+    /// context such as the other side of a contradiction. Suppressions remove uses one by one.
+    pub repeat: bool,
 }
 
 /// One replacement of a byte range.

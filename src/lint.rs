@@ -319,7 +319,18 @@ fn to_diagnostic(engine: &Engine, doc: &Document, path: &str, f: &Finding) -> Di
         related: f
             .related
             .iter()
-            .map(|(s, m)| Related { path: path.to_string(), span: doc.source_span(s), message: m.clone() })
+            .map(|(s, m)| Related {
+                path: path.to_string(),
+                span: doc.source_span(s),
+                message: m.clone(),
+                repeat: false,
+            })
+            .chain(f.repeats.iter().map(|s| Related {
+                path: path.to_string(),
+                span: doc.source_span(s),
+                message: "also here".into(),
+                repeat: true,
+            }))
             .collect(),
         help: rule.help.as_ref().map(|h| render(h, &f.args)),
         fix: (!f.fix.is_empty()).then(|| Fix {
@@ -462,7 +473,7 @@ fn cross_file(profiles: &[(&Engine, &Config)], files: &mut [FileReport], records
                 message: format!("{} (in {other_path})", render(&rule.message, &args)),
                 label: "the reassuring claim".into(),
                 span: r.span.clone(),
-                related: vec![Related { path: other_path, span: h.span.clone(), message: label }],
+                related: vec![Related { path: other_path, span: h.span.clone(), message: label, repeat: false }],
                 help: rule.help.as_ref().map(|x| render(x, &args)),
                 fix: None,
                 url: rule.url(),

@@ -127,23 +127,22 @@ pub fn apply(src: &SourceFile, format: Format, diags: &mut Vec<Diagnostic>, requ
     diags.retain_mut(|diag| {
         // A finding that lists further uses on the page ("also here") loses only the suppressed
         // uses; when its first use is suppressed, the next one becomes the primary span.
-        let path = diag.path.clone();
         let mut related = std::mem::take(&mut diag.related);
-        related.retain(|r| !(r.path == path && r.message == "also here" && suppressed(diag, r.span.start, &mut used)));
+        related.retain(|r| !(r.repeat && suppressed(diag, r.span.start, &mut used)));
         let drop_fix = |fix: &mut Option<crate::diagnostic::Fix>, keep: &[Range<usize>]| {
             if let Some(f) = fix.as_mut() {
                 f.edits.retain(|e| keep.iter().any(|k| k.start <= e.span.start && e.span.end <= k.end));
             }
         };
         if suppressed(diag, diag.span.start, &mut used) {
-            let Some(pos) = related.iter().position(|r| r.path == path && r.message == "also here") else {
+            let Some(pos) = related.iter().position(|r| r.repeat) else {
                 return false;
             };
             let next = related.remove(pos);
             diag.span = next.span;
         }
         let mut keep: Vec<Range<usize>> = vec![diag.span.clone()];
-        keep.extend(related.iter().filter(|r| r.message == "also here").map(|r| r.span.clone()));
+        keep.extend(related.iter().filter(|r| r.repeat).map(|r| r.span.clone()));
         drop_fix(&mut diag.fix, &keep);
         if diag.fix.as_ref().is_some_and(|f| f.edits.is_empty()) {
             diag.fix = None;

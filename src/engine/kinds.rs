@@ -138,7 +138,7 @@ fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
         let text = a.text(&h);
         let fix = fix_for(rule, text).map(|r| (h.clone(), r));
         if let Some(f) = page.as_mut() {
-            f.related.push((h.clone(), "also here".into()));
+            f.repeats.push(h.clone());
             f.fix.extend(fix);
             continue;
         }
@@ -160,7 +160,7 @@ fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
         }
     }
     if let Some(mut f) = page {
-        let n = f.related.len() + 1;
+        let n = f.repeats.len() + 1;
         f.args.push(("count", n.to_string()));
         if n > 1 {
             f.label = Some(format!("{n} uses on this page; the first is here"));

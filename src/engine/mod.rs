@@ -28,6 +28,8 @@ pub struct Finding {
     pub args: Vec<(&'static str, String)>,
     /// Secondary spans in the same document with their labels.
     pub related: Vec<(Range<usize>, String)>,
+    /// Further uses of the same problem on the page (once-per-page rules).
+    pub repeats: Vec<Range<usize>>,
     /// Safe edits (replacements of spans); empty when the rule has no fix.
     pub fix: Vec<(Range<usize>, String)>,
     /// Label on the primary span (defaults to the rule's summary).
@@ -45,6 +47,7 @@ impl Finding {
             severity,
             args: Vec::new(),
             related: Vec::new(),
+            repeats: Vec::new(),
             fix: Vec::new(),
             label: None,
             in_source: false,
