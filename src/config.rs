@@ -199,7 +199,8 @@ impl Config {
     pub fn parse(path: &Path, text: &str, pack: &Pack) -> crate::Result<Config> {
         let file = path.display().to_string();
         let cx = Cx { file: &file, text };
-        let raw: Raw = toml::from_str(text).map_err(|e| cx.at(e.span().map_or(0, |s| s.start), e.message()))?;
+        let raw: Raw = toml::from_str(text)
+            .map_err(|e| cx.at(e.span().map_or(0, |s| s.start), crate::error::toml_message(text, &e)))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut cfg = Config { path: Some(path.to_path_buf()), ..Config::default() };
         cfg.select = raw.select.as_ref().map(|s| selectors(&cx, pack, s)).transpose()?;

@@ -79,5 +79,22 @@ impl Error {
     }
 }
 
+/// The message of a TOML syntax error. The parser leaves it empty for some errors (a control
+/// character in a comment), so then the offending character is named instead.
+pub(crate) fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    if !message.is_empty() {
+        return message.to_string();
+    }
+    let at = e.span().map_or(0, |s| s.start);
+    match text.get(at..).and_then(|t| t.chars().next()) {
+        Some(c) if c.is_control() => {
+            format!("invalid character U+{:04X} (control characters are not allowed in TOML)", c as u32)
+        }
+        Some(c) => format!("invalid TOML at `{c}`"),
+        None => "invalid TOML (unexpected end of file)".to_string(),
+    }
+}
+
 /// Result alias for the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -50,9 +50,13 @@ impl Report {
         self.files.iter().flat_map(|f| f.diagnostics.iter())
     }
 
-    /// The source of a path in this run.
+    /// The source of a path in this run (files are in path order).
     pub fn source(&self, path: &str) -> Option<&SourceFile> {
-        self.files.iter().find(|f| f.path == path).and_then(|f| f.source.as_deref())
+        match self.files.binary_search_by(|f| f.path.as_str().cmp(path)) {
+            Ok(i) => self.files[i].source.as_deref(),
+            // A report assembled by hand, out of order.
+            Err(_) => self.files.iter().find(|f| f.path == path).and_then(|f| f.source.as_deref()),
+        }
     }
 
     /// All errors: inputs that could not be linted and paths that could not be read.
@@ -422,6 +426,8 @@ fn run(profiles: &[(&Engine, &Config)], inputs: &[Input], assign: &[usize], opti
     if options.cross_file && files.len() > 1 {
         cross_file(profiles, &mut files, &records);
     }
+    // Output in path order, whatever order the paths were given in; `Report::source` relies on it.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Report { files, errors: Vec::new() }
 }
 

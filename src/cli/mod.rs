@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codespan_reporting::term::termcolor::Buffer;
+use codespan_reporting::term::termcolor::{Ansi, NoColor};
 
 pub use args::Args;
 use args::{CheckArgs, ColorChoice, Command, FailOn, OutputFormat};
@@ -45,8 +45,13 @@ pub fn run(args: Args) -> ExitCode {
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 fn emit(bytes: &[u8]) -> u8 {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
+    emit_with(|out| out.write_all(bytes))
+}
+
+/// Writes output as it is produced (no copy of the whole output in memory).
+fn emit_with(write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>) -> u8 {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => EXIT_CLEAN,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
         Err(e) => {
@@ -189,7 +194,7 @@ fn check(args: CheckArgs) -> u8 {
     }
     let pack = &profiles[0].engine;
     let written = match args.format {
-        OutputFormat::Json => emit(crate::output::json(&report).as_bytes()),
+        OutputFormat::Json => emit_with(|out| crate::output::json_to(&report, out)),
         OutputFormat::Concise => emit(crate::output::concise(&report).as_bytes()),
         OutputFormat::Sarif => emit(crate::output::sarif(&report, pack.pack()).as_bytes()),
         OutputFormat::Github => emit(crate::output::github(&report).as_bytes()),
@@ -200,11 +205,14 @@ fn check(args: CheckArgs) -> u8 {
                 ColorChoice::Never => false,
                 ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            let mut buf = if color { Buffer::ansi() } else { Buffer::no_color() };
-            match crate::output::human(&report, &mut buf) {
-                Ok(()) => emit(buf.as_slice()),
-                Err(e) => fail(format!("cannot render diagnostics: {e}")),
-            }
+            emit_with(|out| {
+                let result = if color {
+                    crate::output::human(&report, &mut Ansi::new(&mut *out))
+                } else {
+                    crate::output::human(&report, &mut NoColor::new(&mut *out))
+                };
+                result.map_err(|e| std::io::Error::new(e.kind(), format!("cannot render diagnostics: {e}")))
+            })
         }
     };
     if written != EXIT_CLEAN {

@@ -1,16 +1,37 @@
-//! Compiles every matcher of the pack into ONE Aho-Corasick automaton (all literal phrases) and
-//! ONE RegexSet pre-filter (all patterns), built once per process.
+//! Compiles every matcher of the pack into ONE Aho-Corasick automaton, built once per process:
+//! all literal phrases, plus the literal prefixes or suffixes of every pattern. A pattern runs
+//! only over the lines (blocks of visible text) where one of its literals occurs, so a page pays
+//! for the few patterns it can match, and a pattern is compiled the first time a page needs it.
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::{meta, Input};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 
 use crate::pack::{MatcherId, Pack};
 
 /// Size limit for user regexes (a huge pattern is a config error, not a hang).
 const REGEX_SIZE_LIMIT: usize = 1 << 23;
+
+/// What an automaton pattern stands for.
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    /// A literal phrase of a matcher.
+    Phrase(PhraseInfo),
+    /// A literal of required part `.1` of pattern `.0`: the pattern may match on a line that has
+    /// a literal of each of its required parts.
+    Gate(usize, u8),
+    /// A character that Unicode case folding matches to an ASCII letter (ſ for s, K for k): the
+    /// literals of Unicode-folded patterns miss it, so those patterns run over the whole text.
+    Fold,
+}
+
+/// The non-ASCII characters whose simple case folding reaches an ASCII letter.
+const ASCII_FOLDS: [&str; 2] = ["\u{17F}", "\u{212A}"];
 
 /// Literal phrase metadata for an automaton pattern.
 #[derive(Debug, Clone, Copy)]
@@ -25,31 +46,155 @@ struct PhraseInfo {
 #[derive(Debug)]
 pub struct Scanner {
     ac: Option<AhoCorasick>,
-    phrases: Vec<PhraseInfo>,
-    set: RegexSet,
-    regexes: Vec<LazyRegex>,
+    entries: Vec<Entry>,
+    patterns: Vec<Pattern>,
+    /// Patterns without literals to gate them: searched over the whole text.
+    ungated: Vec<usize>,
+    /// Gated patterns compiled with Unicode case folding (see [`Entry::Fold`]).
+    unicode_folded: Vec<usize>,
+    phrase_count: usize,
     matcher_count: usize,
 }
 
-/// A pattern compiled on first use; `focused` when it has a group named `m`.
+/// A pattern, compiled on first use; `focused` when it has a group named `m`.
 #[derive(Debug)]
-struct LazyRegex {
+struct Pattern {
     src: String,
     owner: MatcherId,
-    re: OnceLock<Option<(Regex, bool)>>,
+    /// One bit per gating part (all set: the line may hold a match).
+    need: u8,
+    re: OnceLock<Option<(meta::Regex, bool)>>,
 }
 
-impl LazyRegex {
-    fn get(&self) -> Option<&(Regex, bool)> {
+impl Pattern {
+    fn compile(src: &str) -> Result<meta::Regex, String> {
+        meta::Regex::builder()
+            .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+            .build(src)
+            .map_err(|e| e.to_string())
+    }
+
+    fn get(&self) -> Option<&(meta::Regex, bool)> {
         self.re
             .get_or_init(|| {
-                // Already compiled once as part of the set, so this cannot fail in practice.
-                let re = RegexBuilder::new(&self.src).size_limit(REGEX_SIZE_LIMIT).build().ok()?;
-                let focused = re.capture_names().any(|n| n == Some("m"));
+                // Validated when the scanner was built, so this cannot fail in practice.
+                let re = Pattern::compile(&self.src).ok()?;
+                let focused = re.group_info().to_index(regex_automata::PatternID::ZERO, "m").is_some();
                 Some((re, focused))
             })
             .as_ref()
     }
+
+    /// Pushes every match within `range` of `text` (left to right, not overlapping).
+    fn find_all(&self, text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+        let Some((re, focused)) = self.get() else { return };
+        let mut at = range.start;
+        while at <= range.end {
+            match self.push_match(re, *focused, &Input::new(text).range(at..range.end), out) {
+                Some(end) => at = if end > at { end } else { next_char(text, at) },
+                None => break,
+            }
+        }
+    }
+
+    /// Pushes the pattern's matches (or its `m` groups) found by `input` searches.
+    fn push_match(&self, re: &meta::Regex, focused: bool, input: &Input, out: &mut Vec<Range<usize>>) -> Option<usize> {
+        if focused {
+            let mut caps = re.create_captures();
+            re.search_captures(input, &mut caps);
+            let whole = caps.get_match()?;
+            if let Some(m) = caps.get_group_by_name("m").filter(|m| !m.is_empty()) {
+                out.push(m.range());
+            }
+            Some(whole.end())
+        } else {
+            let m = re.search(input)?;
+            if !m.is_empty() {
+                out.push(m.range());
+            }
+            Some(m.end())
+        }
+    }
+}
+
+/// Literals that every match of `pattern` starts with (`ExtractKind::Prefix`) or ends with
+/// (`Suffix`), ASCII case aside, when there are few; `None` when there is no such finite set.
+fn literals_of(hir: &regex_syntax::hir::Hir, kind: ExtractKind) -> Option<Vec<String>> {
+    let suffix = matches!(kind, ExtractKind::Suffix);
+    let seq = Extractor::new().kind(kind).extract(hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() {
+        return None;
+    }
+    // Alternations multiply (`(many|several) (studies|trials)`): shorter prefixes of the prefixes
+    // (suffixes of the suffixes) are still necessary, and fewer.
+    let mut bytes: Vec<&[u8]> = lits.iter().map(|l| l.as_bytes()).collect();
+    for keep in [8, 4, 2, 1] {
+        if bytes.len() <= 64 {
+            break;
+        }
+        bytes = bytes
+            .iter()
+            .map(|b| if suffix { &b[b.len().saturating_sub(keep)..] } else { &b[..b.len().min(keep)] })
+            .collect();
+        bytes.sort_unstable();
+        bytes.dedup();
+    }
+    if bytes.len() > 64 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    for b in bytes {
+        // A cut inside a multi-byte character: keep whole characters only.
+        let s = String::from_utf8_lossy(b);
+        let s = s.trim_matches('\u{FFFD}');
+        // The automaton folds ASCII case only: a non-ASCII letter (é/É) would need its own forms.
+        let uncased = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
+        if s.is_empty() || !s.chars().all(uncased) {
+            return None;
+        }
+        out.push(s.to_ascii_lowercase());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The literal sets that gate `pattern`: of the parts every match must contain (the pieces of
+/// its top-level sequence: a word, an alternation of words, a repeated piece), the most selective
+/// (at most [`MAX_GATES`]); a line can hold a match only if it has a literal of each. Empty means
+/// the pattern must run over every text.
+fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Vec::new() };
+    let mut sets = Vec::new();
+    required_parts(&hir, &mut sets);
+    sets.sort_by_key(|l| std::cmp::Reverse(selectivity(l)));
+    sets.dedup();
+    sets.truncate(MAX_GATES);
+    sets
+}
+
+/// Required parts checked per pattern: more select better, but cost automaton entries.
+const MAX_GATES: usize = 3;
+
+/// Finite literal sets, one per part of `hir` that every match contains.
+fn required_parts(hir: &Hir, out: &mut Vec<Vec<String>>) {
+    match hir.kind() {
+        HirKind::Concat(parts) => parts.iter().for_each(|p| required_parts(p, out)),
+        HirKind::Capture(c) => required_parts(&c.sub, out),
+        HirKind::Repetition(r) if r.min >= 1 => required_parts(&r.sub, out),
+        HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => {}
+        _ => out.extend(literals_of(hir, ExtractKind::Prefix)),
+    }
+}
+
+/// How selective a literal set is in prose: longer literals first, then punctuation that copy
+/// rarely has (`=`, `<`, `%`), then fewer literals.
+fn selectivity(lits: &[String]) -> (usize, bool, std::cmp::Reverse<usize>) {
+    let common = |c: char| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '.' | ',' | '\'' | '’' | '-');
+    let min = lits.iter().map(String::len).min().unwrap_or(0);
+    let rare = lits.iter().all(|l| l.chars().any(|c| !common(c)));
+    (min, rare, std::cmp::Reverse(lits.len()))
 }
 
 /// Hits per matcher, each list sorted by start.
@@ -110,9 +255,10 @@ pub fn all_in<'a>(hits: &'a [Range<usize>], range: &Range<usize>) -> impl Iterat
     hits[i..].iter().take_while(move |h| h.start < end).filter(move |h| h.end <= end)
 }
 
-/// Rewrites `\b`, `\B` and `\w`/`\W` to their ASCII forms. Unicode word boundaries force the
-/// regex engine off its lazy DFA on any non-ASCII text (’ and — are everywhere in web copy);
-/// ASCII ones keep every search on the fast path. Documented in docs/writing-rules.md.
+/// Rewrites `\b`, `\B`, `\w`/`\W` and `\d`/`\D` to their ASCII forms. Unicode word boundaries
+/// force the regex engine off its lazy DFA on any non-ASCII text (’ and — are everywhere in web
+/// copy); ASCII ones keep every search on the fast path, and an ASCII `\d` gives a pattern literal
+/// prefixes (`0`..`9`) to be gated on. Documented in the README ("Writing a rule").
 pub fn ascii_words(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars().peekable();
@@ -125,6 +271,9 @@ pub fn ascii_words(pattern: &str) -> String {
                 Some('w') if class_depth == 0 => out.push_str("[0-9A-Za-z_]"),
                 Some('w') => out.push_str("0-9A-Za-z_"),
                 Some('W') if class_depth == 0 => out.push_str("[^0-9A-Za-z_]"),
+                Some('d') if class_depth == 0 => out.push_str("[0-9]"),
+                Some('d') => out.push_str("0-9"),
+                Some('D') if class_depth == 0 => out.push_str("[^0-9]"),
                 Some(n) => {
                     out.push('\\');
                     out.push(n);
@@ -184,13 +333,15 @@ fn is_word_byte_char(c: char) -> bool {
 }
 
 impl Scanner {
-    /// Compiles all matchers of `pack`.
+    /// Compiles all matchers of `pack`. Patterns from outside the embedded pack (user rule files,
+    /// configuration) are compiled now, so that a bad or oversized one is an error naming where it
+    /// was written; the embedded pack's are compiled on first use (tests compile them all).
     pub fn new(pack: &Pack) -> crate::Result<Scanner> {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut phrases = Vec::new();
-        let mut regex_src = Vec::new();
-        let mut owners = Vec::new();
-        let mut origins: Vec<&str> = Vec::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut entries = Vec::new();
+        let mut patterns = Vec::new();
+        let mut ungated = Vec::new();
+        let mut unicode_folded = Vec::new();
         for (id, def) in pack.matchers.iter().enumerate() {
             for p in &def.phrases {
                 let lower = p.to_lowercase();
@@ -208,104 +359,240 @@ impl Scanner {
                     variants.push(lower.replace('’', "'"));
                 }
                 for v in variants {
-                    patterns.push(v);
-                    phrases.push(info);
+                    literals.push(v);
+                    entries.push(Entry::Phrase(info));
                 }
             }
             for (i, p) in def.patterns.iter().enumerate() {
-                regex_src.push(case_insensitive(&ascii_words(p)));
-                owners.push(id);
-                origins.push(def.origins.get(i).map_or("", String::as_str));
+                let origin = def.origins.get(i).map_or("", String::as_str);
+                let words = ascii_words(p);
+                let src = case_insensitive(&words);
+                if !def.embedded.get(i).copied().unwrap_or(false) {
+                    Pattern::compile(&src).map_err(|e| {
+                        crate::Error::Pack(format!(
+                            "{origin}: regex too large or invalid: {}",
+                            e.lines().last().unwrap_or("")
+                        ))
+                    })?;
+                }
+                let index = patterns.len();
+                let gates = gate_literals(&words);
+                if gates.is_empty() {
+                    ungated.push(index);
+                } else if !src.starts_with("(?i-u:") {
+                    unicode_folded.push(index);
+                }
+                for (bit, set) in gates.iter().enumerate() {
+                    for l in set {
+                        literals.push(l.clone());
+                        entries.push(Entry::Gate(index, bit as u8));
+                    }
+                }
+                let need = ((1u16 << gates.len()) - 1) as u8;
+                patterns.push(Pattern { src, owner: id, need, re: OnceLock::new() });
             }
         }
-        let ac = if patterns.is_empty() {
+        if !unicode_folded.is_empty() {
+            for c in ASCII_FOLDS {
+                literals.push(c.to_string());
+                entries.push(Entry::Fold);
+            }
+        }
+        let ac = if literals.is_empty() {
             None
         } else {
             Some(
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .build(&patterns)
+                    .build(&literals)
                     .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
             )
         };
-        let set =
-            match RegexSetBuilder::new(&regex_src).size_limit(REGEX_SIZE_LIMIT * 8).dfa_size_limit(64 << 20).build() {
-                Ok(set) => set,
-                Err(e) => {
-                    // Name the pattern that is at fault: compile each on its own.
-                    let culprit = regex_src.iter().zip(&origins).find_map(|(src, origin)| {
-                        RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).build().err().map(|err| (origin, err))
-                    });
-                    return Err(match culprit {
-                        Some((origin, err)) => crate::Error::Pack(format!(
-                            "{origin}: regex too large or invalid: {}",
-                            err.to_string().lines().last().unwrap_or("")
-                        )),
-                        None => crate::Error::Pack(format!("cannot build regex set: {e}")),
-                    });
-                }
-            };
-        // Individual regexes are compiled on first need: only those the set reports as matching
-        // some document are ever built.
-        let regexes = regex_src
-            .into_iter()
-            .zip(owners)
-            .map(|(src, owner)| LazyRegex { src, owner, re: OnceLock::new() })
-            .collect();
-        Ok(Scanner { ac, phrases, set, regexes, matcher_count: pack.matchers.len() })
+        let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
+        Ok(Scanner { ac, entries, patterns, ungated, unicode_folded, phrase_count, matcher_count: pack.matchers.len() })
     }
 
     /// Number of literal phrases in the automaton (including apostrophe variants).
     pub fn phrase_count(&self) -> usize {
-        self.phrases.len()
+        self.phrase_count
     }
 
     /// Number of regex patterns.
     pub fn pattern_count(&self) -> usize {
-        self.regexes.len()
+        self.patterns.len()
+    }
+
+    /// Number of patterns without gating literals (searched over every text).
+    pub fn ungated_count(&self) -> usize {
+        self.ungated.len()
+    }
+
+    /// The patterns without literals to gate them, as compiled (for `stage_costs`: they cost most).
+    pub fn ungated_patterns(&self) -> impl Iterator<Item = &str> {
+        self.ungated.iter().map(|&i| self.patterns[i].src.as_str())
+    }
+
+    /// Compiles every pattern now (tests; a long-running server warming up).
+    pub fn compile_all(&self) -> Result<(), String> {
+        for p in &self.patterns {
+            Pattern::compile(&p.src).map_err(|e| format!("{}: {e}", p.src))?;
+        }
+        Ok(())
     }
 
     /// Scans `text` once and returns hits per matcher.
     pub fn scan(&self, text: &str) -> Hits {
+        let (mut by_matcher, mut runs, folded) = self.scan_literals(text);
+        if folded {
+            runs.retain(|(p, _)| !self.unicode_folded.contains(p));
+        }
+        for (p, line) in runs {
+            let pattern = &self.patterns[p];
+            pattern.find_all(text, line, &mut by_matcher[pattern.owner]);
+        }
+        let folded = if folded { self.unicode_folded.as_slice() } else { &[] };
+        for &i in self.ungated.iter().chain(folded) {
+            let pattern = &self.patterns[i];
+            for line in lines(text) {
+                pattern.find_all(text, line, &mut by_matcher[pattern.owner]);
+            }
+        }
+        Hits::sorted(by_matcher)
+    }
+
+    /// The automaton pass: phrase hits per matcher; the `(pattern, line)` pairs where the line
+    /// (a block of the visible text) has a literal of each of the pattern's required parts, so the
+    /// pattern runs there (patterns match within a line); whether the text has a character of
+    /// [`ASCII_FOLDS`].
+    #[allow(clippy::type_complexity)]
+    fn scan_literals(&self, text: &str) -> (Vec<Vec<Range<usize>>>, Vec<(usize, Range<usize>)>, bool) {
         let mut by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count];
-        if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                let info = self.phrases[m.pattern().as_usize()];
-                if info.bound_start && text[..m.start()].chars().next_back().is_some_and(is_word_byte_char) {
+        let mut runs = Vec::new();
+        let mut folded = false;
+        let Some(ac) = &self.ac else { return (by_matcher, runs, folded) };
+        let mut gates = LineGates { masks: vec![0; self.patterns.len()], touched: Vec::new(), line: 0..0 };
+        for m in ac.find_overlapping_iter(text) {
+            let info = match self.entries[m.pattern().as_usize()] {
+                Entry::Gate(p, bit) => {
+                    gates.see(text, m.start(), p, bit, &self.patterns, &mut runs);
                     continue;
                 }
-                if info.bound_end && text[m.end()..].chars().next().is_some_and(is_word_byte_char) {
+                Entry::Fold => {
+                    folded = true;
                     continue;
                 }
-                by_matcher[info.matcher].push(m.start()..m.end());
-            }
-        }
-        for i in self.set.matches(text).iter() {
-            let lazy = &self.regexes[i];
-            let owner = &lazy.owner;
-            let Some((re, focused)) = lazy.get() else {
-                continue;
+                Entry::Phrase(info) => info,
             };
-            if *focused {
-                // A group named `m` marks the reported part of a wider match.
-                for c in re.captures_iter(text) {
-                    if let Some(m) = c.name("m").filter(|m| !m.is_empty()) {
-                        by_matcher[*owner].push(m.start()..m.end());
-                    }
-                }
-            } else {
-                for m in re.find_iter(text) {
-                    if !m.is_empty() {
-                        by_matcher[*owner].push(m.start()..m.end());
-                    }
-                }
+            if info.bound_start && text[..m.start()].chars().next_back().is_some_and(is_word_byte_char) {
+                continue;
             }
+            if info.bound_end && text[m.end()..].chars().next().is_some_and(is_word_byte_char) {
+                continue;
+            }
+            by_matcher[info.matcher].push(m.start()..m.end());
         }
+        gates.flush(&self.patterns, &mut runs);
+        (by_matcher, runs, folded)
+    }
+}
+
+/// Gate bits seen on the current line, per pattern. Automaton matches come in order of their
+/// end and no literal spans a line break, so lines are visited in order.
+struct LineGates {
+    masks: Vec<u8>,
+    touched: Vec<usize>,
+    line: Range<usize>,
+}
+
+impl LineGates {
+    /// Records a literal of gate `bit` of pattern `p` at `at`.
+    fn see(
+        &mut self,
+        text: &str,
+        at: usize,
+        p: usize,
+        bit: u8,
+        patterns: &[Pattern],
+        runs: &mut Vec<(usize, Range<usize>)>,
+    ) {
+        if at >= self.line.end || self.line.is_empty() {
+            self.flush(patterns, runs);
+            let bytes = text.as_bytes();
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
+            self.line = start..end;
+        }
+        if self.masks[p] == 0 {
+            self.touched.push(p);
+        }
+        self.masks[p] |= 1 << bit;
+    }
+
+    /// Ends the current line: every pattern with all its gates seen runs over it.
+    fn flush(&mut self, patterns: &[Pattern], runs: &mut Vec<(usize, Range<usize>)>) {
+        for p in self.touched.drain(..) {
+            if self.masks[p] == patterns[p].need {
+                runs.push((p, self.line.clone()));
+            }
+            self.masks[p] = 0;
+        }
+    }
+}
+
+impl Hits {
+    fn sorted(mut by_matcher: Vec<Vec<Range<usize>>>) -> Hits {
         for v in &mut by_matcher {
             v.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
             v.dedup();
         }
         Hits { by_matcher }
+    }
+}
+
+/// The lines of `text` (its blocks), as ranges without the `\n`.
+fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    text.split('\n').map(move |l| {
+        let r = start..start + l.len();
+        start = r.end + 1;
+        r
+    })
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(text.len() + 1, |c| at + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The gated scan finds exactly what running every pattern over the whole text finds.
+    #[test]
+    fn gated_patterns_find_what_exhaustive_search_finds() {
+        let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let scanner = Scanner::new(&pack).unwrap_or_else(|e| panic!("{e}"));
+        scanner.compile_all().unwrap_or_else(|e| panic!("embedded pattern does not compile: {e}"));
+        assert!(scanner.ungated_count() * 4 < scanner.pattern_count(), "most patterns should have a literal gate");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut texts: Vec<String> = ignore::Walk::new(dir)
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt" || x == "md" || x == "html"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        texts.push("Take 300MG three times a day; 1,200 mg max. ’Studies SHOW’ it's 100% safe — guaranteed.".into());
+        // Unicode folding: ſ is s and K (Kelvin) is k to a Unicode-folded pattern.
+        texts.push("It doeſ not interact with alcohol. You can Keep drinking. I’m clean ſince May.".into());
+        assert!(texts.len() > 10);
+        for text in &texts {
+            let (mut reference, _, _) = scanner.scan_literals(text);
+            for p in &scanner.patterns {
+                for line in lines(text) {
+                    p.find_all(text, line, &mut reference[p.owner]);
+                }
+            }
+            assert_eq!(scanner.scan(text).by_matcher, Hits::sorted(reference).by_matcher);
+        }
     }
 }

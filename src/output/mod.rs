@@ -12,7 +12,7 @@ pub use concise::concise;
 pub use github::github;
 pub use html_report::html_report;
 pub use human::{human, ReportFiles};
-pub use json::json;
+pub use json::{json, json_to};
 pub use sarif::sarif;
 pub use statistics::statistics;
 

@@ -17,11 +17,24 @@ const PLACEHOLDERS: &[&str] = &["match", "drug", "other", "line", "n", "count", 
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
+    /// Line index of the file, built on first need (pattern origins, errors).
+    lines: std::cell::OnceCell<crate::source::SourceFile>,
+    /// A file of the embedded pack: its patterns are checked by the test suite, not at each start.
+    embedded: bool,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(file: &'a str, text: &'a str) -> Ctx<'a> {
+        let embedded = Pack::embedded_files().iter().any(|(p, t)| *p == file && *t == text);
+        Ctx { file, text, lines: std::cell::OnceCell::new(), embedded }
+    }
+
     fn err<T>(&self, s: &Spanned<T>, msg: impl Into<String>) -> Error {
         Error::at(self.file, self.text, s.span().start, msg)
+    }
+
+    fn position(&self, offset: usize) -> crate::source::Position {
+        self.lines.get_or_init(|| crate::source::SourceFile::new(self.file, self.text)).position(offset)
     }
 }
 
@@ -56,12 +69,12 @@ pub(super) fn load(files: Vec<(String, String)>) -> crate::Result<Pack> {
 fn parse<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> crate::Result<T> {
     toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        Error::at(path, text, offset, e.message().to_string())
+        Error::at(path, text, offset, crate::error::toml_message(text, &e))
     })
 }
 
 fn load_lexicons(pack: &mut Pack, path: &str, text: &str) -> crate::Result<()> {
-    let cx = Ctx { file: path, text };
+    let cx = Ctx::new(path, text);
     let file: LexiconFile = parse(path, text)?;
     for lex in file.lexicons {
         let def = matcher_def(&cx, &lex.phrases, &lex.patterns)?;
@@ -105,13 +118,16 @@ fn matcher_def(cx: &Ctx, phrases: &[Spanned<String>], patterns: &[Spanned<String
     }
     for p in patterns {
         // Parse only: compiling happens once, in the scanner.
-        regex_syntax::ParserBuilder::new()
-            .build()
-            .parse(p.get_ref())
-            .map_err(|e| cx.err(p, format!("invalid regex: {}", first_line(&e.to_string()))))?;
+        if !cx.embedded {
+            regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(p.get_ref())
+                .map_err(|e| cx.err(p, format!("invalid regex: {}", first_line(&e.to_string()))))?;
+        }
         def.patterns.push(p.get_ref().clone());
-        let at = crate::source::SourceFile::new(cx.file, cx.text).position(p.span().start);
+        let at = cx.position(p.span().start);
         def.origins.push(format!("{}:{}:{}", cx.file, at.line, at.column));
+        def.embedded.push(cx.embedded);
     }
     Ok(def)
 }
@@ -176,7 +192,7 @@ fn severity(cx: &Ctx, s: &Spanned<String>) -> crate::Result<Severity> {
 }
 
 fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
-    let cx = Ctx { file: path, text };
+    let cx = Ctx::new(path, text);
     let f: RuleFile = parse(path, text)?;
     let code = f.code.get_ref().clone();
     let valid_code = code.len() == 4

@@ -213,6 +213,9 @@ pub struct MatcherDef {
     pub patterns: Vec<String>,
     /// Where each pattern was declared (`file:line:column`), for error messages.
     pub origins: Vec<String>,
+    /// Whether each pattern comes from the embedded pack (checked by the test suite, so compiled
+    /// on first use rather than at start-up).
+    pub embedded: Vec<bool>,
 }
 
 /// What satisfies a `requires` or `document` rule.
@@ -383,6 +386,7 @@ impl Pack {
         def.phrases.extend(phrases.iter().filter(|p| !p.trim().is_empty()).cloned());
         def.patterns.extend(patterns.iter().cloned());
         def.origins.extend(patterns.iter().map(|_| format!("configuration lexicon `{name}`")));
+        def.embedded.extend(patterns.iter().map(|_| false));
         Ok(())
     }
 }
