@@ -32,6 +32,12 @@ for fmt in txt md html; do
   measure "$fmt one large file" 1 "$WORK/$fmt-one"
 done
 
+# Rule-count scaling: the same corpus with 1,000 extra user phrase rules (--rules DIR).
+$GEN --user-rules "$WORK/user-rules" 1000
+timed() { { RAYON_NUM_THREADS=1 /usr/bin/time -f "%e" "$BIN" check --format json --max-file-size 1000000000 "$@" > /dev/null || true; } 2>&1 | tail -1; }
+base=$(timed "$WORK/txt-many"); more=$(timed --rules "$WORK/user-rules" "$WORK/txt-many")
+awk -v a="$base" -v b="$more" 'BEGIN { printf "1,000 extra phrase rules, txt many files, 1 thread: %.2f s -> %.2f s = %.2fx\n", a, b, (a>0? b/a : 0) }'
+
 page=fixtures/seeds/000_a9387f0dbda18cbe.txt
 if command -v hyperfine > /dev/null; then
   hyperfine -N --warmup 3 --runs 20 -i "$BIN check $page" 2>/dev/null | grep -E "Time|Range" | sed 's/^/single 3.8 KB page: /'

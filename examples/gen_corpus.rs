@@ -39,8 +39,14 @@ fn main() {
         print!("{out}");
         return;
     }
+    if let [flag, dir, n] = args.as_slice() {
+        if flag == "--user-rules" {
+            user_rules(&PathBuf::from(dir), n.parse().expect("N"));
+            return;
+        }
+    }
     let [dir, mb, ext, mode] = args.as_slice() else {
-        eprintln!("usage: gen_corpus OUT_DIR MEGABYTES txt|md|html many|one");
+        eprintln!("usage: gen_corpus OUT_DIR MEGABYTES txt|md|html many|one | --phrases | --user-rules DIR N");
         std::process::exit(2);
     };
     let target = mb.parse::<f64>().expect("MEGABYTES") * 1e6;
@@ -74,4 +80,98 @@ fn main() {
         std::fs::write(dir.join(format!("all.{ext}")), big).expect("write file");
     }
     eprintln!("wrote {written} bytes in {} page(s) to {}", i, dir.display());
+}
+
+/// Writes `n` phrase rules (codes D500, C500, ... E642 for 1,000), two phrases each, built from marketing and clinical
+/// words so that some occur in the fixture pages (as a site's own rules would): the rule-count
+/// scaling bench (issue 7: 1,000 extra rules may cost at most 1.5x).
+fn user_rules(dir: &std::path::Path, n: usize) {
+    const FIRST: &[&str] = &[
+        "luxury",
+        "resort",
+        "beachfront",
+        "holistic",
+        "premier",
+        "exclusive",
+        "guaranteed",
+        "rapid",
+        "painless",
+        "natural",
+        "proven",
+        "complete",
+        "permanent",
+        "instant",
+        "safe",
+        "gentle",
+        "elite",
+        "private",
+        "medical",
+        "supervised",
+        "alcohol",
+        "opioid",
+        "baclofen",
+        "gabapentin",
+        "kratom",
+        "suboxone",
+        "withdrawal",
+        "detox",
+        "recovery",
+        "treatment",
+        "addiction",
+        "craving",
+        "relapse",
+        "sober",
+        "clinical",
+        "daily",
+        "lasting",
+        "fast",
+        "free",
+        "affordable",
+    ];
+    const SECOND: &[&str] = &[
+        "detox",
+        "rehab",
+        "cure",
+        "program",
+        "care",
+        "recovery",
+        "results",
+        "treatment",
+        "therapy",
+        "retreat",
+        "center",
+        "support",
+        "plan",
+        "protocol",
+        "method",
+        "solution",
+        "relief",
+        "symptoms",
+        "dose",
+        "use",
+        "disorder",
+        "cravings",
+        "effects",
+        "medication",
+        "sobriety",
+        "success",
+        "outcomes",
+        "stay",
+        "healing",
+        "wellness",
+    ];
+    std::fs::create_dir_all(dir).expect("create DIR");
+    for i in 0..n {
+        let a = |k: usize| format!("{} {}", FIRST[(i * 7 + k) % FIRST.len()], SECOND[(i * 13 + k * 5) % SECOND.len()]);
+        let code = format!("{}{}", ['D', 'C', 'S', 'X', 'M', 'L', 'E'][i % 7], 500 + i / 7);
+        let rule = format!(
+            "code = \"{code}\"\nname = \"user-phrase-{c:04}\"\nkind = \"phrase\"\nseverity = \"info\"\n\
+             summary = \"Site phrase {c}.\"\nmessage = \"site wording `{{match}}`\"\n\n[trigger]\n\
+             phrases = [\"{p1} {i}\", \"{p2}\"]\n\n[docs]\nwhat = \"w\"\nwhy = \"w\"\nauthority = \"site style guide\"\nexample = \"{p2}\"\nfix = \"f\"\n",
+            c = i + 1,
+            p1 = a(0),
+            p2 = a(i / FIRST.len() + 1),
+        );
+        std::fs::write(dir.join(format!("{code}-user-phrase-{:04}.toml", i + 1)), rule).expect("write rule");
+    }
 }

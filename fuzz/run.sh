@@ -14,7 +14,8 @@ for t in $targets; do
   cargo fuzz run -s none -O "$t" "corpus/$t" -- -max_total_time="$secs" -dict=dict/pack.dict \
     -max_len=65536 -timeout=10 -print_final_stats=1 > "$log" 2>&1 || true
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-  crashes=$(ls "artifacts/$t" 2>/dev/null | wc -l)
+  crashes=$(find "artifacts/$t" -type f 2>/dev/null | wc -l)
+  if ! grep -q 'Done [0-9]* runs' "$log"; then echo "$t: did not run:"; grep -m5 -E '^error' -A5 "$log" || tail -5 "$log"; fi
   printf '%s %s %-10s %6ss %10s execs %6s corpus %s crashes\n' "$(date -u +%FT%TZ)" "$commit" "$t" "$secs" \
     "$execs" "$(ls "corpus/$t" | wc -l)" "$crashes" | tee -a runs.log
   grep -m3 -E 'panicked|ERROR: libFuzzer' "$log" || true

@@ -274,3 +274,91 @@ proptest! {
         prop_assert_eq!(base, moved);
     }
 }
+
+/// `--fix` never writes through a symbolic link (a link can point out of the tree): the link is
+/// reported, its target is untouched, and the other files are still fixed.
+#[cfg(unix)]
+#[test]
+fn fix_refuses_symlinks_and_fixes_the_rest() {
+    let outside = tmp();
+    let target = outside.path().join("elsewhere.txt");
+    std::fs::write(&target, DIRTY).unwrap_or_default();
+    let d = tmp();
+    std::os::unix::fs::symlink(&target, d.path().join("link.txt")).unwrap_or_default();
+    std::fs::write(d.path().join("real.txt"), DIRTY).unwrap_or_default();
+    let o = run_in(d.path(), &["check", "--fix", "--format", "json", "link.txt", "real.txt"]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("link.txt") && stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&target).unwrap_or_default(), DIRTY, "the link's target was written");
+    assert!(!std::fs::read_to_string(d.path().join("real.txt")).unwrap_or_default().contains("addicts"));
+}
+
+/// The original is replaced by a rename, never rewritten in place: a run interrupted before the
+/// rename leaves it as it was. A failing final step leaves it intact and no temporary file behind.
+#[cfg(unix)]
+#[test]
+fn fix_writes_a_new_file_and_leaves_the_original_intact_on_failure() {
+    use std::os::unix::fs::MetadataExt;
+    let d = tmp();
+    let page = d.path().join("page.txt");
+    std::fs::write(&page, DIRTY).unwrap_or_default();
+    let inode = std::fs::metadata(&page).map(|m| m.ino()).unwrap_or(0);
+    copylint::fix::write_atomic(&page, "fixed\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap_or_default(), "fixed\n");
+    assert_ne!(std::fs::metadata(&page).map(|m| m.ino()).unwrap_or(0), inode, "rewritten in place");
+    // The rename cannot replace a non-empty directory: the write fails after the temporary file
+    // was written, which is the last moment an interruption could happen.
+    let dir = d.path().join("dir.txt");
+    std::fs::create_dir(&dir).unwrap_or_default();
+    std::fs::write(dir.join("keep"), "x").unwrap_or_default();
+    let err = copylint::fix::write_atomic(&dir, "new").err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("dir.txt"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("keep")).unwrap_or_default(), "x");
+    let mut names: Vec<String> = std::fs::read_dir(d.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["dir.txt", "page.txt"], "a temporary file was left behind");
+}
+
+fn fixable_page() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "We help addicts. ",
+        "An addict can recover. ",
+        "She has been clean for a year. ",
+        "Drug abuse is common. ",
+        "He got hooked on pills. ",
+        "Methadone is a replacement therapy. ",
+        "Studies show it works. ",
+        "Baclofen helps with cravings. ",
+        "drug addicts",
+        "\n\n",
+        "# Heading\n\n",
+        "- ",
+        "’",
+        "<!-- copylint-disable-next-line L001 -- quoted -->\n",
+    ]);
+    prop::collection::vec(atoms, 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Fixing is idempotent: after one round of fixes, a second finds nothing more to fix, and the
+    /// findings left are the same as a fresh lint of the fixed text.
+    #[test]
+    fn fixing_is_idempotent(page in fixable_page(), markdown in any::<bool>()) {
+        let format = if markdown { Format::Markdown } else { Format::Text };
+        let (once, _) = copylint::fix::apply(&page, &lint_source(engine(), "p", &page, format));
+        let after = lint_source(engine(), "p", &once, format);
+        let (twice, n) = copylint::fix::apply(&once, &after);
+        prop_assert_eq!(&twice, &once, "a second round of fixes changed the text");
+        prop_assert_eq!(n, 0);
+        prop_assert!(after.iter().all(|d| d.fix.is_none()), "fixable findings left: {:?}",
+            after.iter().filter(|d| d.fix.is_some()).map(|d| &d.code).collect::<Vec<_>>());
+    }
+}

@@ -152,24 +152,23 @@ fn check(args: CheckArgs) -> u8 {
     let options =
         RunOptions { cross_file, max_file_size: args.max_file_size, lossy: args.encoding == args::Encoding::Lossy };
     let mut report = lint_with_profiles(&profiles, &inputs, &assign, options);
+    let mut fix_errors = Vec::new();
     if args.fix || args.diff {
         if inputs.iter().any(|i| i.stdin) {
             return fail("--fix and --diff work on files, not standard input");
         }
-        match apply_fixes(&report, args.fix) {
-            Ok((diff, fixed)) => {
-                if args.diff {
-                    return emit(diff.as_bytes());
-                }
-                if fixed > 0 {
-                    eprintln!("copylint: fixed {fixed} finding(s)");
-                    report = lint_with_profiles(&profiles, &inputs, &assign, options);
-                }
-            }
-            Err(e) => return fail(e),
+        let (diff, fixed, failed) = apply_fixes(&report, args.fix);
+        if args.diff {
+            return emit(diff.as_bytes());
         }
+        if fixed > 0 {
+            eprintln!("copylint: fixed {fixed} finding(s)");
+            report = lint_with_profiles(&profiles, &inputs, &assign, options);
+        }
+        fix_errors = failed;
     }
     report.errors = errors;
+    report.errors.append(&mut fix_errors);
     if let Some(path) = &args.write_baseline {
         let baseline = crate::baseline::Baseline::from_report(&report);
         return match baseline.write(path) {
@@ -243,11 +242,12 @@ fn check(args: CheckArgs) -> u8 {
     }
 }
 
-/// Applies (or, with `write == false`, only diffs) every fix. Returns the diff text and how many
-/// findings were fixed.
-fn apply_fixes(report: &Report, write: bool) -> crate::Result<(String, usize)> {
+/// Applies (or, with `write == false`, only diffs) every fix. Returns the diff text, how many
+/// findings were fixed, and the files that could not be written (the others still are).
+fn apply_fixes(report: &Report, write: bool) -> (String, usize, Vec<crate::Error>) {
     let mut diff = String::new();
     let mut fixed = 0;
+    let mut errors = Vec::new();
     for f in &report.files {
         let Some(src) = &f.source else { continue };
         if !f.diagnostics.iter().any(|d| d.fix.is_some()) {
@@ -259,9 +259,12 @@ fn apply_fixes(report: &Report, write: bool) -> crate::Result<(String, usize)> {
         }
         diff.push_str(&crate::fix::diff(&f.path, &src.text, &new));
         if write {
-            crate::fix::write_atomic(Path::new(&f.path), &new)?;
+            if let Err(e) = crate::fix::write_atomic(Path::new(&f.path), &new) {
+                errors.push(e);
+                continue;
+            }
         }
         fixed += n;
     }
-    Ok((diff, fixed))
+    (diff, fixed, errors)
 }
