@@ -148,10 +148,13 @@ fn check(args: CheckArgs) -> u8 {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
+    // The process exits after this command: freeing the engines (automata, compiled patterns)
+    // and, below, the report would only cost time (several ms for a single page).
+    let profiles: &[Profile] = Box::leak(profiles.into_boxed_slice());
     let cross_file = !args.no_cross_file && profiles.iter().all(|p| p.config.cross_file != Some(false));
     let options =
         RunOptions { cross_file, max_file_size: args.max_file_size, lossy: args.encoding == args::Encoding::Lossy };
-    let mut report = lint_with_profiles(&profiles, &inputs, &assign, options);
+    let mut report = std::mem::ManuallyDrop::new(lint_with_profiles(profiles, &inputs, &assign, options));
     let mut fix_errors = Vec::new();
     if args.fix || args.diff {
         if inputs.iter().any(|i| i.stdin) {
@@ -163,7 +166,7 @@ fn check(args: CheckArgs) -> u8 {
         }
         if fixed > 0 {
             eprintln!("copylint: fixed {fixed} finding(s)");
-            report = lint_with_profiles(&profiles, &inputs, &assign, options);
+            *report = lint_with_profiles(profiles, &inputs, &assign, options);
         }
         fix_errors = failed;
     }
@@ -195,7 +198,7 @@ fn check(args: CheckArgs) -> u8 {
     let written = match args.format {
         OutputFormat::Json => emit_with(|out| crate::output::json_to(&report, out)),
         OutputFormat::Concise => emit(crate::output::concise(&report).as_bytes()),
-        OutputFormat::Sarif => emit(crate::output::sarif(&report, pack.pack()).as_bytes()),
+        OutputFormat::Sarif => emit_with(|out| crate::output::sarif_to(&report, pack.pack(), out)),
         OutputFormat::Github => emit(crate::output::github(&report).as_bytes()),
         OutputFormat::Html => emit(crate::output::html_report(&report).as_bytes()),
         OutputFormat::Human => {

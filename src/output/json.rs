@@ -2,10 +2,9 @@
 
 use std::ops::Range;
 
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::stream::{to_string, write_pretty, ObjectWith, SeqOf};
 use crate::Diagnostic;
 
 use crate::source::SourceFile;
@@ -45,53 +44,31 @@ fn diagnostic(report: &Report, d: &Diagnostic) -> Value {
     })
 }
 
-/// The document, serialized as it is written: one diagnostic at a time, never the whole tree in
-/// memory. Keys in the order a `Value` map would print them (sorted).
-struct Document<'a>(&'a Report);
-
-struct Diagnostics<'a>(&'a Report);
-
-impl Serialize for Diagnostics<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.diagnostics().map(|d| diagnostic(self.0, d)))
-    }
-}
-
-impl Serialize for Document<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        let errors: Vec<Value> = report.all_errors().map(|e| json!({ "message": e.to_string() })).collect();
-        let (e, w, i) = super::counts(report);
-        let mut map = s.serialize_map(Some(5))?;
-        map.serialize_entry("diagnostics", &Diagnostics(report))?;
-        map.serialize_entry("errors", &errors)?;
-        map.serialize_entry(
-            "summary",
-            &json!({
+/// Writes the JSON document to `out`, one diagnostic at a time.
+pub fn json_to(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let errors: Vec<Value> = report.all_errors().map(|e| json!({ "message": e.to_string() })).collect();
+    let (e, w, i) = super::counts(report);
+    let doc = ObjectWith {
+        fixed: json!({
+            "version": 1,
+            "tool": { "name": "copylint", "version": env!("CARGO_PKG_VERSION") },
+            "errors": errors,
+            "summary": {
                 "files": report.files.len(),
                 "diagnostics": e + w + i,
                 "errors": e,
                 "warnings": w,
                 "info": i,
                 "unreadable": report.all_errors().count(),
-            }),
-        )?;
-        map.serialize_entry("tool", &json!({ "name": "copylint", "version": env!("CARGO_PKG_VERSION") }))?;
-        map.serialize_entry("version", &1)?;
-        map.end()
-    }
-}
-
-/// Writes the JSON document to `out`.
-pub fn json_to(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &Document(report))?;
-    out.write_all(b"\n")
+            },
+        }),
+        key: "diagnostics",
+        value: SeqOf(|| report.diagnostics().map(|d| diagnostic(report, d))),
+    };
+    write_pretty(&doc, out)
 }
 
 /// Renders the JSON document.
 pub fn json(report: &Report) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail; serialization of these values cannot either.
-    let _ = json_to(report, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    to_string(|out| json_to(report, out))
 }

@@ -7,13 +7,14 @@ mod human;
 mod json;
 mod sarif;
 mod statistics;
+mod stream;
 
 pub use concise::concise;
 pub use github::github;
 pub use html_report::html_report;
 pub use human::{human, ReportFiles};
 pub use json::{json, json_to};
-pub use sarif::sarif;
+pub use sarif::{sarif, sarif_to};
 pub use statistics::statistics;
 
 use crate::pack::Severity;

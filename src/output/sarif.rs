@@ -6,9 +6,10 @@ use std::ops::Range;
 
 use serde_json::{json, Value};
 
+use super::stream::{to_string, write_pretty, ObjectWith, SeqOf};
 use crate::pack::{Pack, Severity};
 use crate::source::SourceFile;
-use crate::Report;
+use crate::{Diagnostic, Report};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -38,6 +39,11 @@ fn uri(path: &str) -> String {
 
 /// Renders the SARIF log. `pack` supplies rule metadata for every rule that reported.
 pub fn sarif(report: &Report, pack: &Pack) -> String {
+    to_string(|out| sarif_to(report, pack, out))
+}
+
+/// Writes the SARIF log to `out`, one result at a time.
+pub fn sarif_to(report: &Report, pack: &Pack, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for d in report.diagnostics() {
@@ -60,59 +66,54 @@ pub fn sarif(report: &Report, pack: &Pack) -> String {
             "properties": { "tags": [format!("family-{}", d.code.chars().next().unwrap_or('?'))] },
         }));
     }
-    let results: Vec<Value> = report
-        .diagnostics()
-        .map(|d| {
-            let src = report.source(&d.path);
-            let mut result = json!({
-                "ruleId": d.code,
-                "ruleIndex": rule_index.get(d.code.as_str()).copied().unwrap_or(0),
-                "level": level(d.severity),
-                "message": { "text": d.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&d.path) },
-                        "region": region(src, &d.span),
-                    }
-                }],
-                "partialFingerprints": { "copylint/v1": crate::baseline::fingerprint(report, d) },
-            });
-            if !d.related.is_empty() {
-                result["relatedLocations"] = d
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        json!({
-                            "id": i,
-                            "message": { "text": r.message },
-                            "physicalLocation": {
-                                "artifactLocation": { "uri": uri(&r.path) },
-                                "region": region(report.source(&r.path), &r.span),
-                            }
-                        })
+    let result = |d: &Diagnostic| {
+        let src = report.source(&d.path);
+        let mut result = json!({
+            "ruleId": d.code,
+            "ruleIndex": rule_index.get(d.code.as_str()).copied().unwrap_or(0),
+            "level": level(d.severity),
+            "message": { "text": d.message },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri(&d.path) },
+                    "region": region(src, &d.span),
+                }
+            }],
+            "partialFingerprints": { "copylint/v1": crate::baseline::fingerprint(report, d) },
+        });
+        if !d.related.is_empty() {
+            result["relatedLocations"] = d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    json!({
+                        "id": i,
+                        "message": { "text": r.message },
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": uri(&r.path) },
+                            "region": region(report.source(&r.path), &r.span),
+                        }
                     })
-                    .collect();
-            }
-            if let Some(fix) = &d.fix {
-                result["fixes"] = json!([{
-                    "description": { "text": d.help.clone().unwrap_or_default() },
-                    "artifactChanges": [{
-                        "artifactLocation": { "uri": uri(&d.path) },
-                        "replacements": fix.edits.iter().map(|e| json!({
-                            "deletedRegion": region(src, &e.span),
-                            "insertedContent": { "text": e.replacement },
-                        })).collect::<Vec<_>>(),
-                    }],
-                }]);
-            }
-            result
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
+                })
+                .collect();
+        }
+        if let Some(fix) = &d.fix {
+            result["fixes"] = json!([{
+                "description": { "text": d.help.clone().unwrap_or_default() },
+                "artifactChanges": [{
+                    "artifactLocation": { "uri": uri(&d.path) },
+                    "replacements": fix.edits.iter().map(|e| json!({
+                        "deletedRegion": region(src, &e.span),
+                        "insertedContent": { "text": e.replacement },
+                    })).collect::<Vec<_>>(),
+                }],
+            }]);
+        }
+        result
+    };
+    let run = ObjectWith {
+        fixed: json!({
             "tool": { "driver": {
                 "name": "copylint",
                 "version": env!("CARGO_PKG_VERSION"),
@@ -120,8 +121,17 @@ pub fn sarif(report: &Report, pack: &Pack) -> String {
                 "rules": rules,
             }},
             "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
-    });
-    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+        }),
+        key: "results",
+        value: SeqOf(|| report.diagnostics().map(result)),
+    };
+    let log = ObjectWith {
+        fixed: json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+        }),
+        key: "runs",
+        value: [run],
+    };
+    write_pretty(&log, out)
 }
