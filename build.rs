@@ -1,5 +1,22 @@
-//! Embeds every `rules/**/*.toml` file into the binary.
+//! Embeds every `rules/**/*.toml` file into the binary, and prepares the embedded patterns for
+//! the scanner (case folding, gating literals: src/engine/gates.rs) so start-up need not.
 use std::path::{Path, PathBuf};
+
+#[path = "src/engine/gates.rs"]
+#[allow(dead_code)]
+mod gates;
+
+/// Every string in an array under a `patterns` key, anywhere in the file.
+fn patterns(v: &toml::Value, key: Option<&str>, out: &mut Vec<String>) {
+    match v {
+        toml::Value::Table(t) => t.iter().for_each(|(k, v)| patterns(v, Some(k), out)),
+        toml::Value::Array(a) if key == Some("patterns") => {
+            out.extend(a.iter().filter_map(|x| x.as_str().map(str::to_string)));
+        }
+        toml::Value::Array(a) => a.iter().for_each(|x| patterns(x, key, out)),
+        _ => {}
+    }
+}
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -27,6 +44,27 @@ fn main() {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = f.strip_prefix(&root).unwrap_or(f).to_string_lossy().replace('\\', "/");
         src.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.display().to_string()));
+    }
+    src.push_str("];\n");
+    // A file that does not parse is reported by the loader at run time; nothing to prepare here.
+    let mut all = Vec::new();
+    for f in &files {
+        if let Some(v) = std::fs::read_to_string(f).ok().and_then(|t| t.parse::<toml::Value>().ok()) {
+            patterns(&v, None, &mut all);
+        }
+    }
+    all.sort();
+    all.dedup();
+    src.push_str("/// Embedded patterns prepared at build time: `(pattern, compiled source, gates)`, sorted.\n");
+    src.push_str("pub(crate) static PREPARED: &[(&str, &str, &[&[&str]])] = &[\n");
+    for p in &all {
+        let words = gates::ascii_words(p);
+        let gates = gates::gate_literals(&words);
+        src.push_str(&format!("    ({p:?}, {:?}, &[", gates::case_insensitive(&words)));
+        for g in gates {
+            src.push_str(&format!("&{g:?}, "));
+        }
+        src.push_str("]),\n");
     }
     src.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");

@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
 
+pub use super::gates::ascii_words;
+use super::gates::{case_insensitive, gate_literals};
 use crate::pack::{MatcherId, Pack};
 
 /// Size limit for user regexes (a huge pattern is a config error, not a hang).
@@ -117,86 +117,6 @@ impl Pattern {
     }
 }
 
-/// Literals that every match of `pattern` starts with (`ExtractKind::Prefix`) or ends with
-/// (`Suffix`), ASCII case aside, when there are few; `None` when there is no such finite set.
-fn literals_of(hir: &regex_syntax::hir::Hir, kind: ExtractKind) -> Option<Vec<String>> {
-    let suffix = matches!(kind, ExtractKind::Suffix);
-    let seq = Extractor::new().kind(kind).extract(hir);
-    let lits = seq.literals()?;
-    if lits.is_empty() {
-        return None;
-    }
-    // Alternations multiply (`(many|several) (studies|trials)`): shorter prefixes of the prefixes
-    // (suffixes of the suffixes) are still necessary, and fewer.
-    let mut bytes: Vec<&[u8]> = lits.iter().map(|l| l.as_bytes()).collect();
-    for keep in [8, 4, 2, 1] {
-        if bytes.len() <= 64 {
-            break;
-        }
-        bytes = bytes
-            .iter()
-            .map(|b| if suffix { &b[b.len().saturating_sub(keep)..] } else { &b[..b.len().min(keep)] })
-            .collect();
-        bytes.sort_unstable();
-        bytes.dedup();
-    }
-    if bytes.len() > 64 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len());
-    for b in bytes {
-        // A cut inside a multi-byte character: keep whole characters only.
-        let s = String::from_utf8_lossy(b);
-        let s = s.trim_matches('\u{FFFD}');
-        // The automaton folds ASCII case only: a non-ASCII letter (é/É) would need its own forms.
-        let uncased = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
-        if s.is_empty() || !s.chars().all(uncased) {
-            return None;
-        }
-        out.push(s.to_ascii_lowercase());
-    }
-    out.sort();
-    out.dedup();
-    Some(out)
-}
-
-/// The literal sets that gate `pattern`: of the parts every match must contain (the pieces of
-/// its top-level sequence: a word, an alternation of words, a repeated piece), the most selective
-/// (at most [`MAX_GATES`]); a line can hold a match only if it has a literal of each. Empty means
-/// the pattern must run over every text.
-fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
-    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Vec::new() };
-    let mut sets = Vec::new();
-    required_parts(&hir, &mut sets);
-    sets.sort_by_key(|l| std::cmp::Reverse(selectivity(l)));
-    sets.dedup();
-    sets.truncate(MAX_GATES);
-    sets
-}
-
-/// Required parts checked per pattern: more select better, but cost automaton entries.
-const MAX_GATES: usize = 3;
-
-/// Finite literal sets, one per part of `hir` that every match contains.
-fn required_parts(hir: &Hir, out: &mut Vec<Vec<String>>) {
-    match hir.kind() {
-        HirKind::Concat(parts) => parts.iter().for_each(|p| required_parts(p, out)),
-        HirKind::Capture(c) => required_parts(&c.sub, out),
-        HirKind::Repetition(r) if r.min >= 1 => required_parts(&r.sub, out),
-        HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => {}
-        _ => out.extend(literals_of(hir, ExtractKind::Prefix)),
-    }
-}
-
-/// How selective a literal set is in prose: longer literals first, then punctuation that copy
-/// rarely has (`=`, `<`, `%`), then fewer literals.
-fn selectivity(lits: &[String]) -> (usize, bool, std::cmp::Reverse<usize>) {
-    let common = |c: char| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '.' | ',' | '\'' | '’' | '-');
-    let min = lits.iter().map(String::len).min().unwrap_or(0);
-    let rare = lits.iter().all(|l| l.chars().any(|c| !common(c)));
-    (min, rare, std::cmp::Reverse(lits.len()))
-}
-
 /// Hits per matcher, each list sorted by start.
 #[derive(Debug, Default)]
 pub struct Hits {
@@ -255,66 +175,6 @@ pub fn all_in<'a>(hits: &'a [Range<usize>], range: &Range<usize>) -> impl Iterat
     hits[i..].iter().take_while(move |h| h.start < end).filter(move |h| h.end <= end)
 }
 
-/// Rewrites `\b`, `\B`, `\w`/`\W` and `\d`/`\D` to their ASCII forms. Unicode word boundaries
-/// force the regex engine off its lazy DFA on any non-ASCII text (’ and — are everywhere in web
-/// copy); ASCII ones keep every search on the fast path, and an ASCII `\d` gives a pattern literal
-/// prefixes (`0`..`9`) to be gated on. Documented in the README ("Writing a rule").
-pub fn ascii_words(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars().peekable();
-    let mut class_depth = 0usize;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
-                Some('B') if class_depth == 0 => out.push_str("(?-u:\\B)"),
-                Some('w') if class_depth == 0 => out.push_str("[0-9A-Za-z_]"),
-                Some('w') => out.push_str("0-9A-Za-z_"),
-                Some('W') if class_depth == 0 => out.push_str("[^0-9A-Za-z_]"),
-                Some('d') if class_depth == 0 => out.push_str("[0-9]"),
-                Some('d') => out.push_str("0-9"),
-                Some('D') if class_depth == 0 => out.push_str("[^0-9]"),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            },
-            '[' => {
-                class_depth += 1;
-                out.push(c);
-                // A `]` or `^]` right after the opening bracket is a literal.
-                if chars.peek() == Some(&'^') {
-                    out.push('^');
-                    chars.next();
-                }
-                if chars.peek() == Some(&']') {
-                    out.push(']');
-                    chars.next();
-                }
-            }
-            ']' if class_depth > 0 => {
-                class_depth -= 1;
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Wraps a pattern case-insensitively. ASCII case folding (`(?i-u:)`) keeps the automaton small;
-/// patterns that need Unicode (`\p{Lu}`, `.`, negated classes) keep Unicode folding.
-fn case_insensitive(p: &str) -> String {
-    let ascii = format!("(?i-u:{p})");
-    let valid = regex_syntax::ParserBuilder::new().utf8(true).build().parse(&ascii).is_ok();
-    if valid {
-        ascii
-    } else {
-        format!("(?i:{p})")
-    }
-}
-
 /// A builtin check's regex, compiled once per process on the fast path (see [`ascii_words`]).
 pub fn cached(cell: &'static OnceLock<Regex>, src: &str) -> &'static Regex {
     cell.get_or_init(|| fast_regex(src))
@@ -365,9 +225,17 @@ impl Scanner {
             }
             for (i, p) in def.patterns.iter().enumerate() {
                 let origin = def.origins.get(i).map_or("", String::as_str);
-                let words = ascii_words(p);
-                let src = case_insensitive(&words);
-                if !def.embedded.get(i).copied().unwrap_or(false) {
+                let embedded = def.embedded.get(i).copied().unwrap_or(false);
+                let (src, gates): (String, Vec<Vec<String>>) = match Pack::prepared(p).filter(|_| embedded) {
+                    Some((src, gates)) => {
+                        (src.to_string(), gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect())
+                    }
+                    None => {
+                        let words = ascii_words(p);
+                        (case_insensitive(&words), gate_literals(&words))
+                    }
+                };
+                if !embedded {
                     Pattern::compile(&src).map_err(|e| {
                         crate::Error::Pack(format!(
                             "{origin}: regex too large or invalid: {}",
@@ -376,7 +244,6 @@ impl Scanner {
                     })?;
                 }
                 let index = patterns.len();
-                let gates = gate_literals(&words);
                 if gates.is_empty() {
                     ungated.push(index);
                 } else if !src.starts_with("(?i-u:") {
@@ -567,6 +434,24 @@ fn next_char(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// build.rs prepared every embedded pattern exactly as the scanner would at run time.
+    #[test]
+    fn patterns_prepared_at_build_time_match_run_time() {
+        let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut n = 0;
+        for def in &pack.matchers {
+            for p in &def.patterns {
+                let Some((src, gates)) = Pack::prepared(p) else { panic!("not prepared: {p}") };
+                let words = ascii_words(p);
+                assert_eq!(src, case_insensitive(&words));
+                let gates: Vec<Vec<String>> = gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect();
+                assert_eq!(gates, gate_literals(&words), "{p}");
+                n += 1;
+            }
+        }
+        assert!(n > 200, "{n} patterns");
+    }
 
     /// The gated scan finds exactly what running every pattern over the whole text finds.
     #[test]

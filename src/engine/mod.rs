@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod compile;
 mod cues;
+pub mod gates;
 mod kinds;
 
 pub use kinds::shown;

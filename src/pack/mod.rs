@@ -353,6 +353,12 @@ impl Pack {
         Pack::from_files(EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())))
     }
 
+    /// An embedded pattern as build.rs prepared it: compiled source and gating literal sets.
+    pub(crate) fn prepared(pattern: &str) -> Option<(&'static str, &'static [&'static [&'static str]])> {
+        let i = PREPARED.binary_search_by(|(p, _, _)| (*p).cmp(pattern)).ok()?;
+        Some((PREPARED[i].1, PREPARED[i].2))
+    }
+
     /// The embedded files `(path, text)`.
     pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
         EMBEDDED
