@@ -118,12 +118,23 @@ pub fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
     required_parts(&hir, &mut sets);
     sets.sort_by_key(|l| std::cmp::Reverse(selectivity(l)));
     sets.dedup();
-    sets.truncate(MAX_GATES);
-    sets
+    // A further part pays only when its literals are long: short ones (`a`, digits) fire so often
+    // in the automaton that they cost more than the pattern runs they save.
+    let mut kept: Vec<Vec<String>> = Vec::new();
+    for set in sets {
+        let long = set.iter().all(|l| l.len() >= MIN_EXTRA_GATE);
+        if kept.is_empty() || (kept.len() < MAX_GATES && long) {
+            kept.push(set);
+        }
+    }
+    kept
 }
 
-/// Required parts checked per pattern: more select better, but cost automaton entries.
+/// Required parts checked per pattern: more select better, but cost automaton matches.
 const MAX_GATES: usize = 3;
+
+/// Shortest literal of a required part checked beyond the most selective one.
+const MIN_EXTRA_GATE: usize = 4;
 
 /// Finite literal sets, one per part of `hir` that every match contains.
 fn required_parts(hir: &Hir, out: &mut Vec<Vec<String>>) {
