@@ -1,4 +1,4 @@
-//! Where the time goes, in process: parse, scan (automaton + RegexSet), and everything after the
+//! Where the time goes, in process: parse, scan (automaton + gated patterns), and everything after the
 //! scan (analysis, the cue layer, rule kinds, assertions). Corpus: every page under fixtures/,
 //! linted ROUNDS times (warm). Run: `cargo run --release --example stage_costs [ROUNDS]`.
 
@@ -42,10 +42,14 @@ fn main() {
     }
     let mb = (bytes * rounds) as f64 / 1e6;
     println!(
-        "engine build: {build:?} ({} phrases, {} patterns)",
+        "engine build: {build:?} ({} phrases, {} patterns, {} without gating literals)",
         engine.scanner().phrase_count(),
-        engine.scanner().pattern_count()
+        engine.scanner().pattern_count(),
+        engine.scanner().ungated_count()
     );
+    for p in engine.scanner().ungated_patterns() {
+        println!("  runs on every line: {p}");
+    }
     println!("corpus: {} pages, {bytes} bytes, x{rounds} rounds = {mb:.1} MB, {findings} findings", pages.len());
     println!("parse:         {parse:?} ({:.1} MB/s)", mb / parse.as_secs_f64());
     println!("scan:          {scan:?} ({:.1} MB/s)", mb / scan.as_secs_f64());
