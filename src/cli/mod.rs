@@ -103,7 +103,8 @@ fn fail(e: impl std::fmt::Display) -> u8 {
 /// Resolves each input's configuration (nearest file walking up, or `--config`) and builds one
 /// profile per distinct configuration.
 fn profiles(args: &CheckArgs, inputs: &[Input]) -> crate::Result<(Vec<Profile>, Vec<usize>)> {
-    let base = load_pack(&[])?;
+    // The embedded pack validates configuration files; loaded only if there is one.
+    let base = std::cell::OnceCell::new();
     let overrides =
         Overrides { select: args.select.clone(), ignore: args.ignore.clone(), rule_packs: args.extra_rules.clone() };
     let mut by_path: HashMap<Option<PathBuf>, usize> = HashMap::new();
@@ -126,7 +127,16 @@ fn profiles(args: &CheckArgs, inputs: &[Input]) -> crate::Result<(Vec<Profile>, 
             Some(i) => *i,
             None => {
                 let config = match &config_path {
-                    Some(p) => Config::load(p, &base)?,
+                    Some(p) => {
+                        let pack = match base.get() {
+                            Some(pack) => pack,
+                            None => {
+                                let pack = load_pack(&[])?;
+                                base.get_or_init(|| pack)
+                            }
+                        };
+                        Config::load(p, pack)?
+                    }
                     None => Config::default(),
                 };
                 profiles.push(Profile::build(config, &overrides)?);
