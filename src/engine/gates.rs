@@ -65,26 +65,22 @@ pub fn case_insensitive(p: &str) -> String {
     }
 }
 
-/// Literals that every match of `pattern` starts with (`ExtractKind::Prefix`) or ends with
-/// (`Suffix`), ASCII case aside, when there are few; `None` when there is no such finite set.
-fn literals_of(hir: &regex_syntax::hir::Hir, kind: ExtractKind) -> Option<Vec<String>> {
-    let suffix = matches!(kind, ExtractKind::Suffix);
-    let seq = Extractor::new().kind(kind).extract(hir);
+/// Literals that every match of `hir` starts with, ASCII case aside, when there are few; `None`
+/// when there is no such finite set.
+fn literals_of(hir: &Hir) -> Option<Vec<String>> {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
         return None;
     }
     // Alternations multiply (`(many|several) (studies|trials)`): shorter prefixes of the prefixes
-    // (suffixes of the suffixes) are still necessary, and fewer.
+    // are still necessary, and fewer.
     let mut bytes: Vec<&[u8]> = lits.iter().map(|l| l.as_bytes()).collect();
     for keep in [8, 4, 2, 1] {
         if bytes.len() <= 64 {
             break;
         }
-        bytes = bytes
-            .iter()
-            .map(|b| if suffix { &b[b.len().saturating_sub(keep)..] } else { &b[..b.len().min(keep)] })
-            .collect();
+        bytes = bytes.iter().map(|b| &b[..b.len().min(keep)]).collect();
         bytes.sort_unstable();
         bytes.dedup();
     }
@@ -143,7 +139,7 @@ fn required_parts(hir: &Hir, out: &mut Vec<Vec<String>>) {
         HirKind::Capture(c) => required_parts(&c.sub, out),
         HirKind::Repetition(r) if r.min >= 1 => required_parts(&r.sub, out),
         HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => {}
-        _ => out.extend(literals_of(hir, ExtractKind::Prefix)),
+        _ => out.extend(literals_of(hir)),
     }
 }
 
