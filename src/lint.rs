@@ -199,12 +199,9 @@ impl Profile {
 
 fn lint_one(engine: &Engine, config: &Config, src: &SourceFile, format: Format) -> (Vec<Diagnostic>, Vec<Record>) {
     let (path, text) = (src.path.as_str(), src.text.as_str());
-    let skip: Vec<String> = if config.html_skip.is_empty() {
-        crate::document::DEFAULT_HTML_SKIP.iter().map(|s| s.to_string()).collect()
-    } else {
-        config.html_skip.clone()
-    };
-    let doc = Document::parse_with(text, format, &skip);
+    let skip: &[String] =
+        if config.html_skip.is_empty() { crate::document::default_html_skip() } else { &config.html_skip };
+    let doc = Document::parse_with(text, format, skip);
     let outcome = engine.lint(&doc);
     let mut diags: Vec<Diagnostic> = outcome.findings.iter().map(|f| to_diagnostic(engine, &doc, path, f)).collect();
     per_file(engine, config, src, format, &mut diags);

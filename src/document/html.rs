@@ -388,8 +388,7 @@ mod tests {
     use super::*;
 
     fn parse(src: &str) -> Document {
-        let skip: Vec<String> = DEFAULT_SKIP.iter().map(|s| s.to_string()).collect();
-        super::parse(src, &skip)
+        super::parse(src, crate::document::default_html_skip())
     }
 
     #[test]

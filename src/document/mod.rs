@@ -114,8 +114,7 @@ pub struct Document {
 impl Document {
     /// Parses `source` in the given format (HTML page furniture: the default `nav`).
     pub fn parse(source: &str, format: Format) -> Document {
-        let skip: Vec<String> = html::DEFAULT_SKIP.iter().map(|s| s.to_string()).collect();
-        Document::parse_with(source, format, &skip)
+        Document::parse_with(source, format, default_html_skip())
     }
 
     /// Parses with explicit HTML furniture selectors (`[html] skip` in the configuration).
@@ -149,6 +148,12 @@ impl Document {
     pub fn source_span(&self, span: &Range<usize>) -> Range<usize> {
         self.map.to_source(span)
     }
+}
+
+/// [`DEFAULT_HTML_SKIP`] as the selector list `parse_with` takes, built once per process.
+pub fn default_html_skip() -> &'static [String] {
+    static SKIP: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SKIP.get_or_init(|| html::DEFAULT_SKIP.iter().map(|s| s.to_string()).collect())
 }
 
 /// Whether a hyperlink backs a claim: it points at a scholarly, government or clinical-reference
