@@ -55,8 +55,10 @@ fn main() {
     }
     all.sort();
     all.dedup();
-    src.push_str("/// Embedded patterns prepared at build time: `(pattern, compiled source, gates)`, sorted.\n");
-    src.push_str("pub(crate) static PREPARED: &[(&str, &str, &[&[&str]])] = &[\n");
+    src.push_str(
+        "/// Embedded patterns prepared at build time: `(pattern, compiled source, gates, unit delimiters)`, sorted.\n",
+    );
+    src.push_str("pub(crate) static PREPARED: &[(&str, &str, &[&[&str]], &str)] = &[\n");
     for p in &all {
         let words = gates::ascii_words(p);
         let gates = gates::gate_literals(&words);
@@ -64,7 +66,7 @@ fn main() {
         for g in gates {
             src.push_str(&format!("&{g:?}, "));
         }
-        src.push_str("]),\n");
+        src.push_str(&format!("], {:?}),\n", gates::unit_delimiters(&words)));
     }
     src.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");

@@ -1,7 +1,9 @@
 //! Compiles every matcher of the pack into ONE Aho-Corasick automaton, built once per process:
-//! all literal phrases, plus the literal prefixes or suffixes of every pattern. A pattern runs
-//! only over the lines (blocks of visible text) where one of its literals occurs, so a page pays
-//! for the few patterns it can match, and a pattern is compiled the first time a page needs it.
+//! all literal phrases, plus the gating literals of every pattern. A pattern runs only over the
+//! units where a literal of each of its gating parts occurs: the stretch of a line (a block of
+//! visible text) between two characters the pattern can never match (`.`, `,`, `;`, ...). A page
+//! pays for the few patterns it can match, and a pattern is compiled the first time a page needs
+//! it (without the regex engine's own prefilter: the gate already found its literals).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -11,7 +13,7 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
 
 pub use super::gates::ascii_words;
-use super::gates::{case_insensitive, gate_literals};
+use super::gates::{case_insensitive, gate_literals, unit_delimiters};
 use crate::pack::{MatcherId, Pack};
 
 /// Size limit for user regexes (a huge pattern is a config error, not a hang).
@@ -52,6 +54,9 @@ pub struct Scanner {
     ungated: Vec<usize>,
     /// Gated patterns compiled with Unicode case folding (see [`Entry::Fold`]).
     unicode_folded: Vec<usize>,
+    /// Byte tables of the characters that end a search unit (`\n` and a pattern's delimiters);
+    /// entry 0 is the line.
+    units: Vec<[bool; 256]>,
     phrase_count: usize,
     matcher_count: usize,
 }
@@ -61,15 +66,19 @@ pub struct Scanner {
 struct Pattern {
     src: String,
     owner: MatcherId,
-    /// One bit per gating part (all set: the line may hold a match).
+    /// One bit per gating part (all set: the unit may hold a match).
     need: u8,
+    /// Index of its unit table in [`Scanner::units`].
+    unit: usize,
     re: OnceLock<Option<(meta::Regex, bool)>>,
 }
 
 impl Pattern {
+    /// The regex engine's prefilter would look again for literals the gate found; building it
+    /// doubled the compile time that a single page pays.
     fn compile(src: &str) -> Result<meta::Regex, String> {
         meta::Regex::builder()
-            .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+            .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).auto_prefilter(false))
             .build(src)
             .map_err(|e| e.to_string())
     }
@@ -202,6 +211,7 @@ impl Scanner {
         let mut patterns = Vec::new();
         let mut ungated = Vec::new();
         let mut unicode_folded = Vec::new();
+        let mut units: Vec<(String, [bool; 256])> = vec![(String::new(), unit_table(""))];
         for (id, def) in pack.matchers.iter().enumerate() {
             for p in &def.phrases {
                 let lower = p.to_lowercase();
@@ -226,13 +236,22 @@ impl Scanner {
             for (i, p) in def.patterns.iter().enumerate() {
                 let origin = def.origins.get(i).map_or("", String::as_str);
                 let embedded = def.embedded.get(i).copied().unwrap_or(false);
-                let (src, gates): (String, Vec<Vec<String>>) = match Pack::prepared(p).filter(|_| embedded) {
-                    Some((src, gates)) => {
-                        (src.to_string(), gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect())
-                    }
+                let (src, gates, delimiters) = match Pack::prepared(p).filter(|_| embedded) {
+                    Some(prep) => (
+                        prep.src.to_string(),
+                        prep.gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect(),
+                        prep.delimiters.to_string(),
+                    ),
                     None => {
                         let words = ascii_words(p);
-                        (case_insensitive(&words), gate_literals(&words))
+                        (case_insensitive(&words), gate_literals(&words), unit_delimiters(&words))
+                    }
+                };
+                let unit = match units.iter().position(|(d, _)| *d == delimiters) {
+                    Some(u) => u,
+                    None => {
+                        units.push((delimiters.clone(), unit_table(&delimiters)));
+                        units.len() - 1
                     }
                 };
                 if !embedded {
@@ -256,7 +275,7 @@ impl Scanner {
                     }
                 }
                 let need = ((1u16 << gates.len()) - 1) as u8;
-                patterns.push(Pattern { src, owner: id, need, re: OnceLock::new() });
+                patterns.push(Pattern { src, owner: id, need, unit, re: OnceLock::new() });
             }
         }
         if !unicode_folded.is_empty() {
@@ -277,7 +296,16 @@ impl Scanner {
             )
         };
         let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
-        Ok(Scanner { ac, entries, patterns, ungated, unicode_folded, phrase_count, matcher_count: pack.matchers.len() })
+        Ok(Scanner {
+            ac,
+            entries,
+            patterns,
+            ungated,
+            unicode_folded,
+            units: units.into_iter().map(|(_, t)| t).collect(),
+            phrase_count,
+            matcher_count: pack.matchers.len(),
+        })
     }
 
     /// Number of literal phrases in the automaton (including apostrophe variants).
@@ -328,9 +356,9 @@ impl Scanner {
         Hits::sorted(by_matcher)
     }
 
-    /// The automaton pass: phrase hits per matcher; the `(pattern, line)` pairs where the line
-    /// (a block of the visible text) has a literal of each of the pattern's required parts, so the
-    /// pattern runs there (patterns match within a line); whether the text has a character of
+    /// The automaton pass: phrase hits per matcher; the `(pattern, unit)` pairs where the unit (the
+    /// stretch of a line between two characters the pattern cannot match) has a literal of each of
+    /// the pattern's required parts, so the pattern runs there; whether the text has a character of
     /// [`ASCII_FOLDS`].
     #[allow(clippy::type_complexity)]
     fn scan_literals(&self, text: &str) -> (Vec<Vec<Range<usize>>>, Vec<(usize, Range<usize>)>, bool) {
@@ -338,11 +366,15 @@ impl Scanner {
         let mut runs = Vec::new();
         let mut folded = false;
         let Some(ac) = &self.ac else { return (by_matcher, runs, folded) };
-        let mut gates = LineGates { masks: vec![0; self.patterns.len()], touched: Vec::new(), line: 0..0 };
+        let mut gates = UnitGates {
+            state: vec![(0, 0..0); self.patterns.len()],
+            touched: Vec::new(),
+            units: vec![0..0; self.units.len()],
+        };
         for m in ac.find_overlapping_iter(text) {
             let info = match self.entries[m.pattern().as_usize()] {
                 Entry::Gate(p, bit) => {
-                    gates.see(text, m.start(), p, bit, &self.patterns, &mut runs);
+                    gates.see(text, m.start(), p, bit, self, &mut runs);
                     continue;
                 }
                 Entry::Fold => {
@@ -364,15 +396,19 @@ impl Scanner {
     }
 }
 
-/// Gate bits seen on the current line, per pattern. Automaton matches come in order of their
-/// end and no literal spans a line break, so lines are visited in order.
-struct LineGates {
-    masks: Vec<u8>,
+/// Gate bits seen per pattern in its current unit. Automaton matches come in order of their end
+/// and no gating literal contains a character that ends its pattern's unit, so each pattern's
+/// units are visited in order.
+struct UnitGates {
+    /// Per pattern: gate bits seen and the unit they were seen in.
+    state: Vec<(u8, Range<usize>)>,
+    /// Patterns with bits set.
     touched: Vec<usize>,
-    line: Range<usize>,
+    /// Per unit table: the unit of the latest literal (units of a kind are visited in order).
+    units: Vec<Range<usize>>,
 }
 
-impl LineGates {
+impl UnitGates {
     /// Records a literal of gate `bit` of pattern `p` at `at`.
     fn see(
         &mut self,
@@ -380,31 +416,62 @@ impl LineGates {
         at: usize,
         p: usize,
         bit: u8,
-        patterns: &[Pattern],
+        scanner: &Scanner,
         runs: &mut Vec<(usize, Range<usize>)>,
     ) {
-        if at >= self.line.end || self.line.is_empty() {
-            self.flush(patterns, runs);
-            let bytes = text.as_bytes();
-            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
-            self.line = start..end;
+        let (mask, unit) = &mut self.state[p];
+        if *mask != 0 && at < unit.end {
+            *mask |= 1 << bit;
+            return;
         }
-        if self.masks[p] == 0 {
+        let pattern = &scanner.patterns[p];
+        if *mask == pattern.need {
+            runs.push((p, unit.clone()));
+        }
+        if *mask == 0 {
             self.touched.push(p);
         }
-        self.masks[p] |= 1 << bit;
+        let current = &mut self.units[pattern.unit];
+        if !(current.start <= at && at < current.end) {
+            *current = unit_around(text.as_bytes(), at, pattern.unit, &scanner.units);
+        }
+        *unit = current.clone();
+        *mask = 1 << bit;
     }
 
-    /// Ends the current line: every pattern with all its gates seen runs over it.
+    /// The end of the text: every pattern with all its gates seen in its last unit runs over it.
     fn flush(&mut self, patterns: &[Pattern], runs: &mut Vec<(usize, Range<usize>)>) {
         for p in self.touched.drain(..) {
-            if self.masks[p] == patterns[p].need {
-                runs.push((p, self.line.clone()));
+            let (mask, unit) = &mut self.state[p];
+            if *mask == patterns[p].need {
+                runs.push((p, unit.clone()));
             }
-            self.masks[p] = 0;
+            *mask = 0;
         }
     }
+}
+
+/// The unit around `at` for unit table `table` (0: the line).
+fn unit_around(bytes: &[u8], at: usize, table: usize, tables: &[[bool; 256]]) -> Range<usize> {
+    if table == 0 {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        return start..end;
+    }
+    let ends = &tables[table];
+    let start = bytes[..at].iter().rposition(|&b| ends[b as usize]).map_or(0, |i| i + 1);
+    let end = bytes[at..].iter().position(|&b| ends[b as usize]).map_or(bytes.len(), |i| at + i);
+    start..end
+}
+
+/// The byte table of a unit: a line break and `delimiters` end it.
+fn unit_table(delimiters: &str) -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    for b in delimiters.bytes() {
+        t[b as usize] = true;
+    }
+    t
 }
 
 impl Hits {
@@ -442,11 +509,13 @@ mod tests {
         let mut n = 0;
         for def in &pack.matchers {
             for p in &def.patterns {
-                let Some((src, gates)) = Pack::prepared(p) else { panic!("not prepared: {p}") };
+                let Some(prep) = Pack::prepared(p) else { panic!("not prepared: {p}") };
                 let words = ascii_words(p);
-                assert_eq!(src, case_insensitive(&words));
-                let gates: Vec<Vec<String>> = gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect();
+                assert_eq!(prep.src, case_insensitive(&words));
+                let gates: Vec<Vec<String>> =
+                    prep.gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect();
                 assert_eq!(gates, gate_literals(&words), "{p}");
+                assert_eq!(prep.delimiters, unit_delimiters(&words), "{p}");
                 n += 1;
             }
         }
@@ -469,6 +538,8 @@ mod tests {
         texts.push("Take 300MG three times a day; 1,200 mg max. ’Studies SHOW’ it's 100% safe — guaranteed.".into());
         // Unicode folding: ſ is s and K (Kelvin) is k to a Unicode-folded pattern.
         texts.push("It doeſ not interact with alcohol. You can Keep drinking. I’m clean ſince May.".into());
+        // Units: punctuation inside and around matches (a decimal, a thousands comma, brackets).
+        texts.push("Only 2.5 mg, (or 1,000 mg!) \"take 10 mg\"; studies: show (it) works. #1 rehab? 95%.".into());
         assert!(texts.len() > 10);
         for text in &texts {
             let (mut reference, _, _) = scanner.scan_literals(text);

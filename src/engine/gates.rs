@@ -126,6 +126,33 @@ pub fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
     kept
 }
 
+/// Punctuation that can end a pattern's search unit. A pattern that can never match one of these
+/// characters matches only between two of them (or a line break), so it runs over the stretch of
+/// the line around its gating literals instead of the whole line, and all its gating literals must
+/// occur in that one stretch.
+pub const UNIT_CANDIDATES: &str = ".,!?;:()\"";
+
+/// The characters of [`UNIT_CANDIDATES`] that no match of `pattern` can contain (its search unit
+/// ends at them). Empty when the pattern does not parse (it then runs over whole lines).
+pub fn unit_delimiters(pattern: &str) -> String {
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return String::new() };
+    UNIT_CANDIDATES.chars().filter(|&c| !can_match(&hir, c)).collect()
+}
+
+/// Whether some match of `hir` can contain the ASCII character `c`.
+fn can_match(hir: &Hir, c: char) -> bool {
+    use regex_syntax::hir::Class;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.contains(&(c as u8)),
+        HirKind::Class(Class::Unicode(cls)) => cls.ranges().iter().any(|r| r.start() <= c && c <= r.end()),
+        HirKind::Class(Class::Bytes(cls)) => cls.ranges().iter().any(|r| r.start() <= c as u8 && c as u8 <= r.end()),
+        HirKind::Repetition(r) => r.max != Some(0) && can_match(&r.sub, c),
+        HirKind::Capture(cap) => can_match(&cap.sub, c),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(|p| can_match(p, c)),
+    }
+}
+
 /// Required parts checked per pattern: more select better, but cost automaton matches.
 const MAX_GATES: usize = 3;
 
@@ -150,4 +177,25 @@ fn selectivity(lits: &[String]) -> (usize, bool, std::cmp::Reverse<usize>) {
     let min = lits.iter().map(String::len).min().unwrap_or(0);
     let rare = lits.iter().all(|l| l.chars().any(|c| !common(c)));
     (min, rare, std::cmp::Reverse(lits.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_ends_at_what_the_pattern_cannot_match() {
+        // Words and spaces only: every candidate ends its unit.
+        assert_eq!(unit_delimiters(&ascii_words(r"\bstudies\s+show\b")), UNIT_CANDIDATES);
+        // A decimal point and a thousands comma can be matched: neither ends the unit.
+        assert_eq!(unit_delimiters(&ascii_words(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?\s?mg")), "!?;:()\"");
+        // A negated class matches all but what it names.
+        assert_eq!(unit_delimiters(r"no\b[^.;]{0,40}?\bwithdrawal"), ".;");
+        // `.` matches any character but a line break; `{0}` matches nothing.
+        assert_eq!(unit_delimiters(r"a.b"), "");
+        assert_eq!(unit_delimiters(r"a(?:,){0}b"), UNIT_CANDIDATES);
+        assert_eq!(unit_delimiters(r"\(\d{4}\)"), ".,!?;:\"");
+        // Not a pattern: whole lines.
+        assert_eq!(unit_delimiters(r"(unclosed"), "");
+    }
 }

@@ -347,16 +347,29 @@ pub struct Pack {
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
+/// An embedded pattern as build.rs prepared it (see `engine::gates`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prepared {
+    /// The source the regex engine compiles (ASCII word classes, case folding).
+    pub src: &'static str,
+    /// Gating literal sets: a match contains a literal of each.
+    pub gates: &'static [&'static [&'static str]],
+    /// The characters no match contains (they end its search unit).
+    pub delimiters: &'static str,
+}
+
 impl Pack {
     /// The default pack embedded in the binary.
     pub fn embedded() -> crate::Result<Pack> {
         Pack::from_files(EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())))
     }
 
-    /// An embedded pattern as build.rs prepared it: compiled source and gating literal sets.
-    pub(crate) fn prepared(pattern: &str) -> Option<(&'static str, &'static [&'static [&'static str]])> {
-        let i = PREPARED.binary_search_by(|(p, _, _)| (*p).cmp(pattern)).ok()?;
-        Some((PREPARED[i].1, PREPARED[i].2))
+    /// An embedded pattern as build.rs prepared it: compiled source, gating literal sets and the
+    /// characters that end its search unit.
+    pub(crate) fn prepared(pattern: &str) -> Option<Prepared> {
+        let i = PREPARED.binary_search_by(|(p, _, _, _)| (*p).cmp(pattern)).ok()?;
+        let (_, src, gates, delimiters) = PREPARED[i];
+        Some(Prepared { src, gates, delimiters })
     }
 
     /// The embedded files `(path, text)`.
