@@ -84,18 +84,36 @@ impl Baseline {
     /// Removes from `report` every diagnostic the baseline records (each entry absorbs one
     /// finding, so a second identical finding is still new). Returns how many were removed.
     pub fn apply(&self, report: &mut Report) -> usize {
-        let mut budget: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+        self.budget().apply(report)
+    }
+
+    /// What the baseline still excuses, to filter a run a window of files at a time.
+    pub fn budget(&self) -> Budget {
+        let mut left: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for e in &self.findings {
-            *budget.entry((e.path.clone(), e.code.clone(), e.fingerprint.clone())).or_default() += 1;
+            *left.entry((e.path.clone(), e.code.clone(), e.fingerprint.clone())).or_default() += 1;
         }
+        Budget { left }
+    }
+}
+
+/// How many findings per (path, code, fingerprint) a baseline still excuses.
+#[derive(Debug, Clone, Default)]
+pub struct Budget {
+    left: BTreeMap<(String, String, String), usize>,
+}
+
+impl Budget {
+    /// Removes the findings the baseline records from `report`, using up its entries; returns how
+    /// many were removed.
+    pub fn apply(&mut self, report: &mut Report) -> usize {
         let mut keep: Vec<Vec<bool>> = Vec::with_capacity(report.files.len());
         let mut removed = 0;
         for f in &report.files {
             let mut k = Vec::with_capacity(f.diagnostics.len());
             for d in &f.diagnostics {
                 let key = (d.path.clone(), d.code.clone(), fingerprint(report, d));
-                let slot = budget.get_mut(&key);
-                match slot {
+                match self.left.get_mut(&key) {
                     Some(n) if *n > 0 => {
                         *n -= 1;
                         removed += 1;

@@ -1,5 +1,6 @@
-//! One run: resolve each input's configuration, load, parse, lint (in parallel, output in input
-//! order), apply per-file settings and inline suppressions, then pair assertions across files.
+//! One run: resolve each input's configuration, load, parse, lint (in parallel, a window of files
+//! at a time, output in path order), apply per-file settings and inline suppressions, then pair
+//! assertions across files.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -375,75 +376,282 @@ pub fn lint_with_profiles(profiles: &[Profile], inputs: &[Input], assign: &[usiz
     run(&views, inputs, assign, options)
 }
 
-fn run(profiles: &[(&Engine, &Config)], inputs: &[Input], assign: &[usize], options: RunOptions) -> Report {
-    let results: Vec<(Option<FileReport>, Vec<Record>)> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(i, input)| {
-            let p = assign.get(i).copied().unwrap_or(0);
-            let (engine, config) = profiles[p];
-            let path = input.path.display().to_string();
-            match read(input, options) {
-                Ok(text) => {
-                    let source = Arc::new(SourceFile::new(path.clone(), text));
-                    let (diagnostics, records) = lint_one(engine, config, &source, input.format);
-                    let report = FileReport {
-                        path,
-                        format: input.format,
-                        source: Some(source),
-                        diagnostics,
-                        error: None,
-                        profile: p,
-                    };
-                    (Some(report), records)
-                }
-                Err(Error::Binary { .. }) if !input.explicit => (None, Vec::new()),
-                Err(e) => {
-                    let report = FileReport {
-                        path,
-                        format: input.format,
-                        source: None,
-                        diagnostics: Vec::new(),
-                        error: Some(e),
-                        profile: p,
-                    };
-                    (Some(report), Vec::new())
-                }
+/// Lints every input with its profile, in path order, [`WINDOW`] files at a time: each window's
+/// reports go to `sink` as soon as they are done, and are dropped after it, so memory holds one
+/// window of sources and findings (and every file's cross-file assertions, which are small), not
+/// the corpus. Then come the cross-file findings (`sink`'s flag set), which exist only once every
+/// file is linted: windows of the pages that received one, with the pages they cite (no
+/// diagnostics of their own), both read again for their sources. A `sink` error stops the run.
+pub fn lint_streaming(
+    profiles: &[Profile],
+    inputs: &[Input],
+    assign: &[usize],
+    options: RunOptions,
+    sink: &mut dyn FnMut(Vec<FileReport>, bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let views: Vec<(&Engine, &Config)> = profiles.iter().map(|p| (&p.engine, &p.config)).collect();
+    run_windows(&views, inputs, assign, options, sink)
+}
+
+/// Files linted at a time by [`lint_streaming`] (a few per thread, so no thread waits long at the
+/// end of a window; small enough that a window of pages is a few megabytes).
+pub const WINDOW: usize = 64;
+
+/// A linted file's cross-file assertions, kept until every file is linted.
+struct Pending {
+    input: usize,
+    path: String,
+    profile: usize,
+    format: Format,
+    records: Vec<Record>,
+    /// Length and hash of the text that was linted: the file is read again only if it still has it.
+    digest: (usize, u64),
+    /// The source itself when it cannot be read again (standard input).
+    kept: Option<Arc<SourceFile>>,
+}
+
+/// The contradicting assertions kept for pairing, per (rule, drug). A reassuring claim pairs with
+/// the first one, in path order, on another page whose value it does not undercut (see
+/// [`cross_file`]). An assertion with two earlier ones on two different pages that pair with every
+/// claim it pairs with (no value, or a value at most its own) can never be that first one, so it
+/// is not kept: the kept ones stay few however many pages repeat a statement.
+#[derive(Default)]
+struct Frontier {
+    /// Per (rule code, drug): the page and value of each kept assertion, in path order.
+    kept: HashMap<(String, String), Vec<PageValue>>,
+}
+
+/// A page index and an assertion's value.
+type PageValue = (usize, Option<f64>);
+
+impl Frontier {
+    /// The records of page `page` worth keeping.
+    fn keep(&mut self, page: usize, mut records: Vec<Record>) -> Vec<Record> {
+        records.retain(|r| {
+            let Some(subject) = r.subject.as_ref().filter(|_| !r.low) else { return true };
+            let kept = self.kept.entry((r.code.clone(), subject.clone())).or_default();
+            let covers = |other: &Option<f64>| match (other, r.value) {
+                (None, _) => true,
+                (Some(o), Some(v)) => *o <= v,
+                (Some(_), None) => false,
+            };
+            let mut pages = kept.iter().filter(|(_, v)| covers(v)).map(|(p, _)| *p);
+            let first = pages.next();
+            if first.is_some_and(|f| pages.any(|p| p != f)) {
+                return false;
             }
-        })
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut records = Vec::with_capacity(results.len());
-    for (report, recs) in results {
-        if let Some(r) = report {
-            records.push(recs);
-            files.push(r);
+            kept.push((page, r.value));
+            true
+        });
+        records
+    }
+}
+
+fn digest(text: &str) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    (text.len(), h.finish())
+}
+
+/// Reads and lints one input: its report (none for a binary file found by walking a directory)
+/// and its cross-file assertions.
+fn lint_input(
+    profiles: &[(&Engine, &Config)],
+    input: &Input,
+    p: usize,
+    options: RunOptions,
+) -> (Option<FileReport>, Vec<Record>, (usize, u64)) {
+    let (engine, config) = profiles[p];
+    let path = input.path.display().to_string();
+    match read(input, options) {
+        Ok(text) => {
+            let source = Arc::new(SourceFile::new(path.clone(), text));
+            let (diagnostics, mut records) = lint_one(engine, config, &source, input.format);
+            // Only what can pair across pages is kept until the end of the run: assertions about a
+            // named drug, and of the reassuring ones only those no statement on their page met.
+            records.retain(|r| r.subject.is_some() && !(r.low && r.paired));
+            let digest = if records.is_empty() { (0, 0) } else { digest(&source.text) };
+            let report =
+                FileReport { path, format: input.format, source: Some(source), diagnostics, error: None, profile: p };
+            (Some(report), records, digest)
+        }
+        Err(Error::Binary { .. }) if !input.explicit => (None, Vec::new(), (0, 0)),
+        Err(e) => {
+            let report = FileReport {
+                path,
+                format: input.format,
+                source: None,
+                diagnostics: Vec::new(),
+                error: Some(e),
+                profile: p,
+            };
+            (Some(report), Vec::new(), (0, 0))
         }
     }
-    if options.cross_file && files.len() > 1 {
-        cross_file(profiles, &mut files, &records);
-    }
-    // Output in path order, whatever order the paths were given in; `Report::source` relies on it.
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// The whole report in memory: every window, with the cross-file findings merged into their files.
+fn run(profiles: &[(&Engine, &Config)], inputs: &[Input], assign: &[usize], options: RunOptions) -> Report {
+    let mut files: Vec<FileReport> = Vec::new();
+    // Collecting cannot fail.
+    let _ = run_windows(profiles, inputs, assign, options, &mut |window, cross_file| {
+        if !cross_file {
+            files.extend(window);
+            return Ok(());
+        }
+        for t in window.into_iter().filter(|t| !t.diagnostics.is_empty()) {
+            if let Ok(i) = files.binary_search_by(|f| f.path.cmp(&t.path)) {
+                files[i].diagnostics.extend(t.diagnostics);
+                sort(&mut files[i].diagnostics);
+            }
+        }
+        Ok(())
+    });
     Report { files, errors: Vec::new() }
 }
 
+fn run_windows(
+    profiles: &[(&Engine, &Config)],
+    inputs: &[Input],
+    assign: &[usize],
+    options: RunOptions,
+    sink: &mut dyn FnMut(Vec<FileReport>, bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // Output in path order, whatever order the paths were given in; `Report::source` relies on it.
+    let mut order: Vec<(String, usize)> =
+        inputs.iter().enumerate().map(|(i, x)| (x.path.display().to_string(), i)).collect();
+    order.sort();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut frontier = Frontier::default();
+    for window in order.chunks(WINDOW) {
+        let results: Vec<_> = window
+            .par_iter()
+            .map(|&(_, i)| {
+                let p = assign.get(i).copied().unwrap_or(0);
+                (i, lint_input(profiles, &inputs[i], p, options))
+            })
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        for (i, (report, records, digest)) in results {
+            let Some(r) = report else { continue };
+            let records = frontier.keep(pending.len(), records);
+            if options.cross_file && !records.is_empty() {
+                let kept = r.source.clone().filter(|_| inputs[i].stdin);
+                pending.push(Pending {
+                    input: i,
+                    path: r.path.clone(),
+                    profile: r.profile,
+                    format: r.format,
+                    records,
+                    digest,
+                    kept,
+                });
+            }
+            files.push(r);
+        }
+        sink(files, false)?;
+    }
+    let added = if options.cross_file { cross_file(profiles, &pending) } else { Vec::new() };
+    tail(profiles, inputs, options, &pending, added, sink)
+}
+
+/// Hands the cross-file findings to `sink` as reports, [`WINDOW`] receiving pages at a time in
+/// path order, each window with the pages its findings cite (no diagnostics of their own). Each of
+/// those pages is read again for its source; a page that changed during the run loses its
+/// findings. Inline suppressions apply as on the first pass.
+fn tail(
+    profiles: &[(&Engine, &Config)],
+    inputs: &[Input],
+    options: RunOptions,
+    pending: &[Pending],
+    added: Vec<(usize, usize, Diagnostic)>,
+    sink: &mut dyn FnMut(Vec<FileReport>, bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut by_file: std::collections::BTreeMap<usize, Vec<(usize, Diagnostic)>> = std::collections::BTreeMap::new();
+    for (fi, gi, d) in added {
+        by_file.entry(fi).or_default().push((gi, d));
+    }
+    let receivers: Vec<(usize, Vec<(usize, Diagnostic)>)> = by_file.into_iter().collect();
+    let mut chunks = receivers.into_iter().peekable();
+    while chunks.peek().is_some() {
+        let chunk: Vec<_> = chunks.by_ref().take(WINDOW).collect();
+        let mut sources: HashMap<usize, Option<Arc<SourceFile>>> = HashMap::new();
+        let mut load = |pi: usize| {
+            sources
+                .entry(pi)
+                .or_insert_with(|| {
+                    let p = &pending[pi];
+                    if p.kept.is_some() {
+                        return p.kept.clone();
+                    }
+                    let text = read(&inputs[p.input], options).ok().filter(|t| digest(t) == p.digest)?;
+                    Some(Arc::new(SourceFile::new(p.path.clone(), text)))
+                })
+                .clone()
+        };
+        let mut out: Vec<FileReport> = Vec::new();
+        let mut cited: Vec<usize> = Vec::new();
+        for (fi, found) in chunk {
+            let p = &pending[fi];
+            let Some(src) = load(fi) else { continue };
+            let mut diags = Vec::new();
+            for (gi, d) in found {
+                if load(gi).is_some() {
+                    cited.push(gi);
+                    diags.push(d);
+                }
+            }
+            crate::suppress::apply(&src, p.format, &mut diags, profiles[p.profile].1.require_reason);
+            sort(&mut diags);
+            let report = FileReport {
+                path: p.path.clone(),
+                format: p.format,
+                source: Some(src),
+                diagnostics: diags,
+                error: None,
+                profile: p.profile,
+            };
+            out.push(report);
+        }
+        for gi in cited {
+            let p = &pending[gi];
+            if !out.iter().any(|f| f.path == p.path) {
+                let source = load(gi);
+                let report = FileReport {
+                    path: p.path.clone(),
+                    format: p.format,
+                    source,
+                    diagnostics: Vec::new(),
+                    error: None,
+                    profile: p.profile,
+                };
+                out.push(report);
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        sink(out, true)?;
+    }
+    Ok(())
+}
+
 /// A reassuring assertion that met no contradiction on its own page is checked against the
-/// contradicting assertions of the other pages about the same drug.
-fn cross_file(profiles: &[(&Engine, &Config)], files: &mut [FileReport], records: &[Vec<Record>]) {
+/// contradicting assertions of the other pages about the same drug. Returns `(receiving page,
+/// cited page, finding)`, indices into `pending`.
+fn cross_file(profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Vec<(usize, usize, Diagnostic)> {
     let mut highs: HashMap<(&str, &str), Vec<(usize, &Record)>> = HashMap::new();
-    for (fi, recs) in records.iter().enumerate() {
-        for r in recs.iter().filter(|r| !r.low) {
+    for (fi, f) in pending.iter().enumerate() {
+        for r in f.records.iter().filter(|r| !r.low) {
             if let Some(s) = &r.subject {
                 highs.entry((r.code.as_str(), s.as_str())).or_default().push((fi, r));
             }
         }
     }
-    let mut added: Vec<(usize, Diagnostic)> = Vec::new();
-    for (fi, recs) in records.iter().enumerate() {
-        let (engine, config) = profiles[files[fi].profile];
+    let mut added = Vec::new();
+    for (fi, f) in pending.iter().enumerate() {
+        let (engine, config) = profiles[f.profile];
         let mut done: Vec<(String, String)> = Vec::new();
-        for r in recs.iter().filter(|r| r.low && !r.paired) {
+        for r in f.records.iter().filter(|r| r.low && !r.paired) {
             let Some(s) = &r.subject else { continue };
             let partner = highs.get(&(r.code.as_str(), s.as_str())).and_then(|hs| {
                 hs.iter().find(|(gi, h)| {
@@ -463,8 +671,8 @@ fn cross_file(profiles: &[(&Engine, &Config)], files: &mut [FileReport], records
             let label = rule.conflict.as_ref().map_or_else(|| "contradicted here".to_string(), |c| c.label.clone());
             let topic = rule.conflict.as_ref().map_or_else(String::new, |c| c.topic.clone());
             let args = [("match", r.text.clone()), ("other", h.text.clone()), ("drug", s.clone()), ("topic", topic)];
-            let other_path = files[*gi].path.clone();
-            let path = files[fi].path.clone();
+            let other_path = pending[*gi].path.clone();
+            let path = f.path.clone();
             if config.ignored_for(Path::new(&path)).iter().any(|sel| cli::selects(sel, &rule.code, &rule.name)) {
                 continue;
             }
@@ -484,19 +692,54 @@ fn cross_file(profiles: &[(&Engine, &Config)], files: &mut [FileReport], records
             if let Some((_, sev)) = config.severity.iter().rev().find(|(s, _)| cli::selects(s, &d.code, &d.name)) {
                 d.severity = *sev;
             }
-            added.push((fi, d));
+            added.push((fi, *gi, d));
         }
     }
-    for (fi, d) in added {
-        let f = &mut files[fi];
-        let mut one = vec![d];
-        if let Some(src) = f.source.clone() {
-            let cfg = profiles[f.profile].1;
-            crate::suppress::apply(&src, f.format, &mut one, cfg.require_reason);
-        }
-        f.diagnostics.extend(one);
+    added
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn high(value: Option<f64>) -> Record {
+        let subject = Some("kratom".to_string());
+        Record { code: "X001".into(), subject, low: false, span: 0..1, text: "t".into(), paired: false, value }
     }
-    for f in files.iter_mut() {
-        sort(&mut f.diagnostics);
+
+    /// Which high assertions survive, page by page.
+    fn kept(pages: &[Vec<Option<f64>>]) -> Vec<Vec<Option<f64>>> {
+        let mut f = Frontier::default();
+        pages
+            .iter()
+            .enumerate()
+            .map(|(i, vals)| f.keep(i, vals.iter().map(|v| high(*v)).collect()).into_iter().map(|r| r.value).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_frontier_drops_only_assertions_that_can_never_pair_first() {
+        // Without values: the first two pages' assertions cover every later one (the second on
+        // page 1 as well: page 0's or page 1's first comes before it for a claim on any page).
+        let none = vec![vec![None], vec![None, None], vec![None], vec![None]];
+        assert_eq!(kept(&none), vec![vec![None], vec![None], vec![], vec![]]);
+        // Two assertions on ONE page do not cover a third page (a claim on that page needs another).
+        assert_eq!(kept(&[vec![None, None], vec![None]]), vec![vec![None, None], vec![None]]);
+        // A lower value is not covered by higher ones; a higher value is, by two lower ones.
+        let vals = vec![vec![Some(100.0)], vec![Some(200.0)], vec![Some(50.0)], vec![Some(300.0)], vec![Some(150.0)]];
+        assert_eq!(
+            kept(&vals),
+            vec![vec![Some(100.0)], vec![Some(200.0)], vec![Some(50.0)], vec![], vec![]],
+            "300 and 150 are covered by 100 and 50"
+        );
+        // Reassuring claims (low) and other drugs are never dropped.
+        let mut f = Frontier::default();
+        for page in 0..5 {
+            let mut low = high(None);
+            low.low = true;
+            let mut other = high(None);
+            other.subject = Some(format!("drug{page}"));
+            assert_eq!(f.keep(page, vec![low, other]).len(), 2);
+        }
     }
 }

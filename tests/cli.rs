@@ -129,16 +129,20 @@ fn output_is_sorted_and_deterministic() {
     let b = stdout(&run(&["check", "--format", "json", "fixtures/seeds"]));
     assert_eq!(a, b);
     let v: serde_json::Value = serde_json::from_str(&a).unwrap_or_default();
-    let keys: Vec<(String, u64)> = v["diagnostics"]
+    // Per file in path order, then the findings that pair two pages (known only at the end).
+    let keys: Vec<(bool, String, u64)> = v["diagnostics"]
         .as_array()
         .map(|a| {
             a.iter()
                 .map(|d| {
-                    (d["path"].as_str().unwrap_or("").to_string(), d["span"]["start"]["offset"].as_u64().unwrap_or(0))
+                    let path = d["path"].as_str().unwrap_or("");
+                    let cross = d["related"].as_array().is_some_and(|r| r.iter().any(|r| r["path"] != path));
+                    (cross, path.to_string(), d["span"]["start"]["offset"].as_u64().unwrap_or(0))
                 })
                 .collect()
         })
         .unwrap_or_default();
+    assert!(keys.len() > 20);
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
@@ -298,4 +302,61 @@ fn a_user_facts_file_overrides_the_table_for_the_drugs_it_names() {
     };
     assert_eq!(x008(&[]), 1, "the embedded table says baclofen is not controlled");
     assert_eq!(x008(&["--rules", &facts_path]), 0, "the override says it is");
+}
+
+/// Streamed output (windows of files written as they are linted, cross-file findings at the end)
+/// is the same text as the whole report held in memory (`--statistics` forces that mode and only
+/// appends its table), over more files than one window, with a cross-file pair across windows, an
+/// unreadable file and a baseline.
+#[test]
+fn streamed_output_is_the_whole_report_output() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pages: Vec<(String, String)> = ["fixtures/seeds", "fixtures/pages", "fixtures/cross-file"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md" || x == "html"))
+        .filter_map(|p| Some((p.extension()?.to_str()?.to_string(), std::fs::read_to_string(&p).ok()?)))
+        .collect();
+    assert!(pages.len() > 10);
+    let mut n = 0;
+    while n < 150 {
+        for (ext, text) in &pages {
+            write(dir.path(), &format!("p{n:03}.{ext}"), text.as_bytes());
+            n += 1;
+        }
+    }
+    // The two pages of the cross-file pair, far apart in path order (different windows).
+    let kratom = |f: &str| std::fs::read_to_string(format!("fixtures/cross-file/{f}")).unwrap_or_default();
+    write(dir.path(), "a-kratom.md", kratom("kratom-a.md").as_bytes());
+    write(dir.path(), "z-kratom.md", kratom("kratom-b.md").as_bytes());
+    write(dir.path(), "broken.txt", b"Studies show \xff\xfe it works.\n");
+    let root = dir.path().to_string_lossy().to_string();
+    let base = dir.path().join("baseline.json").to_string_lossy().to_string();
+    let first = dir.path().join("p000.txt").to_string_lossy().to_string();
+    run(&["check", "--write-baseline", &base, &first]);
+    for format in ["json", "sarif", "concise", "github", "human"] {
+        let streamed = run(&["check", "--format", format, "--color", "never", "--baseline", &base, &root]);
+        let whole = run(&["check", "--format", format, "--color", "never", "--baseline", &base, "--statistics", &root]);
+        let (s, w) = (stdout(&streamed), stdout(&whole));
+        assert!(s.len() > 10_000, "{format}: {} bytes", s.len());
+        assert!(w.starts_with(&s), "{format}: streamed output differs from the whole report's");
+        assert!(w[s.len()..].lines().all(|l| l.trim_start().starts_with(char::is_numeric)), "{format}");
+        assert_eq!(streamed.status.code(), Some(2), "{format}: the unreadable file is an error");
+        assert_eq!(streamed.status.code(), whole.status.code());
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+            let diags = v["diagnostics"].as_array().cloned().unwrap_or_default();
+            let cross = |d: &serde_json::Value| {
+                d["related"].as_array().is_some_and(|r| r.iter().any(|r| r["path"] != d["path"]))
+            };
+            // Cross-file findings come last, and the pages of the pair in different windows met.
+            let first_cross = diags.iter().position(cross).unwrap_or(diags.len());
+            assert!(first_cross < diags.len() && diags[first_cross..].iter().all(cross));
+            assert!(diags.iter().any(|d| cross(d)
+                && d["path"].as_str().is_some_and(|p| p.ends_with("z-kratom.md") || p.ends_with("a-kratom.md"))));
+            assert_eq!(v["summary"]["files"], n + 3);
+            assert_eq!(v["summary"]["unreadable"], 1);
+        }
+    }
 }

@@ -16,7 +16,7 @@ use args::{CheckArgs, ColorChoice, Command, FailOn, OutputFormat};
 use crate::config::Config;
 use crate::lint::load_pack;
 use crate::pack::{Pack, Severity};
-use crate::{discover, lint_with_profiles, Input, Overrides, Profile, Report, RunOptions};
+use crate::{discover, lint_with_profiles, output, Input, Overrides, Profile, Report, RunOptions};
 
 /// Exit code: nothing at or above the fail level.
 pub const EXIT_CLEAN: u8 = 0;
@@ -164,6 +164,19 @@ fn check(args: CheckArgs) -> u8 {
     let cross_file = !args.no_cross_file && profiles.iter().all(|p| p.config.cross_file != Some(false));
     let options =
         RunOptions { cross_file, max_file_size: args.max_file_size, lossy: args.encoding == args::Encoding::Lossy };
+    let threshold = |profile: usize| match args.fail_on {
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => profiles.get(profile).and_then(|p| p.config.fail_on).unwrap_or(Severity::Warning),
+    };
+    // Modes that need every finding at once (rewriting files, recording a baseline, the HTML
+    // page, per-rule statistics) hold the whole report; the others stream it.
+    let whole =
+        args.fix || args.diff || args.write_baseline.is_some() || args.statistics || args.format == OutputFormat::Html;
+    if !whole {
+        return check_streaming(&args, profiles, &inputs, &assign, options, errors, &threshold);
+    }
     let mut report = std::mem::ManuallyDrop::new(lint_with_profiles(profiles, &inputs, &assign, options));
     let mut fix_errors = Vec::new();
     if args.fix || args.diff {
@@ -241,13 +254,75 @@ fn check(args: CheckArgs) -> u8 {
         }
         return EXIT_ERROR;
     }
-    let threshold = |profile: usize| match args.fail_on {
-        Some(FailOn::Error) => Severity::Error,
-        Some(FailOn::Warning) => Severity::Warning,
-        Some(FailOn::Info) => Severity::Info,
-        None => profiles.get(profile).and_then(|p| p.config.fail_on).unwrap_or(Severity::Warning),
-    };
     let failing = report.files.iter().any(|f| f.diagnostics.iter().any(|d| d.severity >= threshold(f.profile)));
+    if failing {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// `check` for the streamed formats: each window of files is written as soon as it is linted (and
+/// filtered through the baseline), then the cross-file findings, then errors and the summary.
+fn check_streaming(
+    args: &CheckArgs,
+    profiles: &[Profile],
+    inputs: &[Input],
+    assign: &[usize],
+    options: RunOptions,
+    errors: Vec<crate::Error>,
+    threshold: &dyn Fn(usize) -> Severity,
+) -> u8 {
+    let mut baseline = match &args.baseline {
+        Some(path) => match crate::baseline::Baseline::read(path) {
+            Ok(b) => Some(b.budget()),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let pack = profiles[0].engine.pack();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut totals = output::Totals { errors: errors.iter().map(|e| e.to_string()).collect(), ..Default::default() };
+    let mut failing = false;
+    let written = emit_with(|out| {
+        let mut writer: Box<dyn output::Writer> = match args.format {
+            OutputFormat::Json => Box::new(output::Json::begin(out)?),
+            OutputFormat::Sarif => Box::new(output::Sarif::begin(pack, out)?),
+            OutputFormat::Concise => Box::new(output::Concise),
+            OutputFormat::Github => Box::new(output::Github),
+            OutputFormat::Human | OutputFormat::Html => Box::new(output::Human { color }),
+        };
+        let mut window = |files: Vec<crate::FileReport>, new_files: bool, out: &mut dyn Write| {
+            let mut report = Report { files, errors: Vec::new() };
+            if let Some(b) = &mut baseline {
+                b.apply(&mut report);
+            }
+            failing |= report.files.iter().any(|f| f.diagnostics.iter().any(|d| d.severity >= threshold(f.profile)));
+            totals.add(&report, new_files);
+            writer.window(&report, out)?;
+            // The window's sources and findings are freed here, not at exit.
+            Ok::<(), std::io::Error>(())
+        };
+        crate::lint::lint_streaming(profiles, inputs, assign, options, &mut |files, cross_file| {
+            window(files, !cross_file, out)
+        })?;
+        writer.finish(&totals, out)
+    });
+    if written != EXIT_CLEAN {
+        return written;
+    }
+    if !totals.errors.is_empty() {
+        if matches!(args.format, OutputFormat::Json | OutputFormat::Sarif) {
+            for e in &totals.errors {
+                eprintln!("error: {e}");
+            }
+        }
+        return EXIT_ERROR;
+    }
     if failing {
         EXIT_FINDINGS
     } else {

@@ -2,6 +2,9 @@
 
 use std::fmt::Write;
 
+use super::stream::to_string;
+use super::{in_output_order, whole, Totals, Writer};
+
 use crate::pack::Severity;
 use crate::Report;
 
@@ -15,27 +18,39 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Renders one workflow command per diagnostic.
-pub fn github(report: &Report) -> String {
-    let mut out = String::new();
-    for d in report.diagnostics() {
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let (a, b) = report
-            .source(&d.path)
-            .map_or((None, None), |s| (Some(s.position(d.span.start)), Some(s.position(d.span.end))));
-        let mut props = format!("file={}", property(&d.path));
-        if let (Some(a), Some(b)) = (a, b) {
-            let _ = write!(props, ",line={},col={},endLine={},endColumn={}", a.line, a.column, b.line, b.column);
+/// GitHub Actions workflow commands (`::warning file=...::message`), one per finding, then errors.
+pub struct Github;
+
+impl Writer for Github {
+    fn window(&mut self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for (_, d) in in_output_order(report) {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let (a, b) = report
+                .source(&d.path)
+                .map_or((None, None), |s| (Some(s.position(d.span.start)), Some(s.position(d.span.end))));
+            let mut props = format!("file={}", property(&d.path));
+            if let (Some(a), Some(b)) = (a, b) {
+                let _ = write!(props, ",line={},col={},endLine={},endColumn={}", a.line, a.column, b.line, b.column);
+            }
+            let _ = write!(props, ",title={}", property(&format!("{} {}", d.code, d.name)));
+            writeln!(out, "::{level} {props}::{}", data(&d.message))?;
         }
-        let _ = write!(props, ",title={}", property(&format!("{} {}", d.code, d.name)));
-        let _ = writeln!(out, "::{level} {props}::{}", data(&d.message));
+        Ok(())
     }
-    for e in report.all_errors() {
-        let _ = writeln!(out, "::error title=copylint::{}", data(&e.to_string()));
+
+    fn finish(&mut self, totals: &Totals, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for e in &totals.errors {
+            writeln!(out, "::error title=copylint::{}", data(e))?;
+        }
+        Ok(())
     }
-    out
+}
+
+/// Renders a whole report.
+pub fn github(report: &Report) -> String {
+    to_string(|out| whole(&mut Github, report, out))
 }

@@ -4,7 +4,10 @@ use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{Error as FilesError, Files};
-use codespan_reporting::term::{self, termcolor::WriteColor};
+use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
+use codespan_reporting::term::{self};
+
+use super::{Totals, Writer};
 
 use crate::pack::Severity;
 use crate::Report;
@@ -47,13 +50,20 @@ fn severity(s: Severity) -> CsSeverity {
     }
 }
 
-/// Writes every diagnostic, then a summary line.
-pub fn human(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
-    let files = ReportFiles(report);
-    let config = term::Config::default();
-    let id_of = |path: &str| report.files.iter().position(|f| f.path == path);
-    for (fid, f) in report.files.iter().enumerate() {
-        for d in &f.diagnostics {
+/// rustc-style diagnostics, then the errors and a summary line.
+#[derive(Debug, Clone, Copy)]
+pub struct Human {
+    /// ANSI colors.
+    pub color: bool,
+}
+
+impl Human {
+    /// Writes the findings of one window of files.
+    pub fn window_to(&mut self, report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
+        let files = ReportFiles(report);
+        let config = term::Config::default();
+        let id_of = |path: &str| report.files.iter().position(|f| f.path == path);
+        for (fid, d) in super::in_output_order(report) {
             let mut labels = vec![Label::primary(fid, d.span.clone()).with_message(d.label.clone())];
             for r in &d.related {
                 if let Some(rid) = id_of(&r.path) {
@@ -75,22 +85,55 @@ pub fn human(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
                 .with_notes(notes);
             term::emit(out, &config, &files, &cs).map_err(std::io::Error::other)?;
         }
+        Ok(())
     }
-    for e in report.all_errors() {
-        let cs = CsDiagnostic::<usize>::error().with_message(e.to_string());
-        term::emit(out, &config, &files, &cs).map_err(std::io::Error::other)?;
+
+    /// Writes the errors and the summary line.
+    pub fn finish_to(&mut self, totals: &Totals, out: &mut dyn WriteColor) -> std::io::Result<()> {
+        let none = Report::default();
+        let files = ReportFiles(&none);
+        let config = term::Config::default();
+        for e in &totals.errors {
+            let cs = CsDiagnostic::<usize>::error().with_message(e.clone());
+            term::emit(out, &config, &files, &cs).map_err(std::io::Error::other)?;
+        }
+        let (e, w, i) = totals.counts;
+        let total = e + w + i;
+        if total == 0 {
+            writeln!(out, "No problems found in {} file(s).", totals.files)?;
+        } else {
+            writeln!(
+                out,
+                "Found {total} problem(s) ({e} error, {w} warning, {i} info) in {} of {} file(s).",
+                totals.with_findings.len(),
+                totals.files
+            )?;
+        }
+        Ok(())
     }
-    let (e, w, i) = super::counts(report);
-    let total = e + w + i;
-    let files_with = report.files.iter().filter(|f| !f.diagnostics.is_empty()).count();
-    if total == 0 {
-        writeln!(out, "No problems found in {} file(s).", report.files.len())?;
-    } else {
-        writeln!(
-            out,
-            "Found {total} problem(s) ({e} error, {w} warning, {i} info) in {files_with} of {} file(s).",
-            report.files.len()
-        )?;
+}
+
+impl Writer for Human {
+    fn window(&mut self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.color {
+            self.window_to(report, &mut Ansi::new(out))
+        } else {
+            self.window_to(report, &mut NoColor::new(out))
+        }
     }
-    Ok(())
+
+    fn finish(&mut self, totals: &Totals, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.color {
+            self.finish_to(totals, &mut Ansi::new(out))
+        } else {
+            self.finish_to(totals, &mut NoColor::new(out))
+        }
+    }
+}
+
+/// Writes every diagnostic of a whole report, then the errors and a summary line.
+pub fn human(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
+    let mut w = Human { color: false };
+    w.window_to(report, out)?;
+    w.finish_to(&Totals::of(report), out)
 }

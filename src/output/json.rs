@@ -4,7 +4,8 @@ use std::ops::Range;
 
 use serde_json::{json, Value};
 
-use super::stream::{to_string, write_pretty, ObjectWith, SeqOf};
+use super::stream::{to_string, ArrayIn};
+use super::{in_output_order, whole, Totals, Writer};
 use crate::Diagnostic;
 
 use crate::source::SourceFile;
@@ -44,28 +45,57 @@ fn diagnostic(report: &Report, d: &Diagnostic) -> Value {
     })
 }
 
-/// Writes the JSON document to `out`, one diagnostic at a time.
-pub fn json_to(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    let errors: Vec<Value> = report.all_errors().map(|e| json!({ "message": e.to_string() })).collect();
-    let (e, w, i) = super::counts(report);
-    let doc = ObjectWith {
-        fixed: json!({
+/// The JSON document, written a window at a time.
+pub struct Json {
+    array: ArrayIn,
+}
+
+impl Json {
+    /// The document around the diagnostics: `diagnostics` sorts first, so only the summary and
+    /// errors, which come after, wait for the end of the run.
+    fn skeleton(diagnostics: Value, totals: Option<&Totals>) -> Value {
+        let (e, w, i) = totals.map_or((0, 0, 0), |t| t.counts);
+        json!({
+            "diagnostics": diagnostics,
             "version": 1,
             "tool": { "name": "copylint", "version": env!("CARGO_PKG_VERSION") },
-            "errors": errors,
+            "errors": totals.map_or(Vec::new(), |t| t.errors.iter().map(|m| json!({ "message": m })).collect()),
             "summary": {
-                "files": report.files.len(),
+                "files": totals.map_or(0, |t| t.files),
                 "diagnostics": e + w + i,
                 "errors": e,
                 "warnings": w,
                 "info": i,
-                "unreadable": report.all_errors().count(),
+                "unreadable": totals.map_or(0, |t| t.errors.len()),
             },
-        }),
-        key: "diagnostics",
-        value: SeqOf(|| report.diagnostics().map(|d| diagnostic(report, d))),
-    };
-    write_pretty(&doc, out)
+        })
+    }
+
+    /// Starts the document.
+    pub fn begin(out: &mut dyn std::io::Write) -> std::io::Result<Json> {
+        let array = ArrayIn::new(&Json::skeleton(json!([ArrayIn::hole()]), None));
+        array.begin(out)?;
+        Ok(Json { array })
+    }
+}
+
+impl Writer for Json {
+    fn window(&mut self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for (_, d) in in_output_order(report) {
+            self.array.item(&diagnostic(report, d), out)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, totals: &Totals, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.array.end(&Json::skeleton(json!([ArrayIn::hole()]), Some(totals)), out)
+    }
+}
+
+/// Writes the JSON document of a whole report to `out`.
+pub fn json_to(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut w = Json::begin(out)?;
+    whole(&mut w, report, out)
 }
 
 /// Renders the JSON document.

@@ -1,57 +1,77 @@
 //! JSON documents written as they are serialized: the one large member (diagnostics, SARIF
 //! results) is produced item by item, so the output never exists as one tree in memory.
 
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// A JSON object of small `fixed` members plus one streamed member `key`. Members come out in key
-/// order, as a `serde_json::Value` object prints them, so the text is the same as building the
-/// whole tree first.
-pub(super) struct ObjectWith<'a, T> {
-    pub fixed: Value,
-    pub key: &'a str,
-    pub value: T,
+/// A pretty-printed JSON document with one array written item by item: the text before the array's
+/// items, then each item, then the text after them, exactly as printing the whole tree would.
+pub(super) struct ArrayIn {
+    /// The text up to and with the array's `[`.
+    before: String,
+    /// Indentation of the items.
+    indent: String,
+    items: usize,
 }
 
-impl<T: Serialize> Serialize for ObjectWith<'_, T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let empty = Map::new();
-        let fixed = self.fixed.as_object().unwrap_or(&empty);
-        let mut map = s.serialize_map(Some(fixed.len() + 1))?;
-        let mut pending = true;
-        for (k, v) in fixed {
-            if pending && k.as_str() > self.key {
-                map.serialize_entry(self.key, &self.value)?;
-                pending = false;
+/// Stands for the streamed array's items in a skeleton document.
+const HOLE: &str = "\u{1}copylint-items\u{1}";
+
+impl ArrayIn {
+    /// `skeleton` is the document with [`ArrayIn::hole`] as the array's only item.
+    pub fn new(skeleton: &Value) -> ArrayIn {
+        let (before, indent, _) = split(skeleton);
+        ArrayIn { before, indent, items: 0 }
+    }
+
+    /// The placeholder item of a skeleton.
+    pub fn hole() -> Value {
+        Value::from(HOLE)
+    }
+
+    pub fn begin(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(self.before.as_bytes())
+    }
+
+    /// Writes the next item.
+    pub fn item(&mut self, item: &impl Serialize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(item)?;
+        out.write_all(if self.items == 0 { b"\n" } else { b",\n" })?;
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
             }
-            map.serialize_entry(k, v)?;
+            out.write_all(self.indent.as_bytes())?;
+            out.write_all(line.as_bytes())?;
         }
-        if pending {
-            map.serialize_entry(self.key, &self.value)?;
+        self.items += 1;
+        Ok(())
+    }
+
+    /// Closes the array and writes the rest of `skeleton` (the same document, now with the members
+    /// known only at the end), and a final newline.
+    pub fn end(&self, skeleton: &Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let (_, _, after) = split(skeleton);
+        if self.items == 0 {
+            // `[]`: the closing bracket right after the opening one.
+            let close = after.find(']').map_or(0, |i| i + 1);
+            out.write_all(b"]")?;
+            out.write_all(&after.as_bytes()[close..])?;
+        } else {
+            out.write_all(after.as_bytes())?;
         }
-        map.end()
+        out.write_all(b"\n")
     }
 }
 
-/// A JSON array whose items `make` produces while it is written.
-pub(super) struct SeqOf<F>(pub F);
-
-impl<F, I> Serialize for SeqOf<F>
-where
-    F: Fn() -> I,
-    I: Iterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq((self.0)())
-    }
-}
-
-/// Writes `doc` pretty-printed, with a final newline.
-pub(super) fn write_pretty(doc: &impl Serialize, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, doc)?;
-    out.write_all(b"\n")
+/// The pretty text of `skeleton` around its hole: before the hole's line (ending with `[`), the
+/// hole's indentation, after the hole (starting with the line break before `]`).
+fn split(skeleton: &Value) -> (String, String, String) {
+    let text = serde_json::to_string_pretty(skeleton).unwrap_or_default();
+    let hole = serde_json::to_string(HOLE).unwrap_or_default();
+    let Some(at) = text.find(&hole) else { return (text, String::new(), String::new()) };
+    let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (text[..line.saturating_sub(1)].to_string(), text[line..at].to_string(), text[at + hole.len()..].to_string())
 }
 
 /// Renders a writer-based format into a string (tests, the language server).
