@@ -522,36 +522,52 @@ fn run_windows(
     let mut order: Vec<(String, usize)> =
         inputs.iter().enumerate().map(|(i, x)| (x.path.display().to_string(), i)).collect();
     order.sort();
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut frontier = Frontier::default();
-    for window in order.chunks(WINDOW) {
-        let results: Vec<_> = window
-            .par_iter()
-            .map(|&(_, i)| {
-                let p = assign.get(i).copied().unwrap_or(0);
-                (i, lint_input(profiles, &inputs[i], p, options))
-            })
-            .collect();
-        let mut files = Vec::with_capacity(results.len());
-        for (i, (report, records, digest)) in results {
-            let Some(r) = report else { continue };
-            let records = frontier.keep(pending.len(), records);
-            if options.cross_file && !records.is_empty() {
-                let kept = r.source.clone().filter(|_| inputs[i].stdin);
-                pending.push(Pending {
-                    input: i,
-                    path: r.path.clone(),
-                    profile: r.profile,
-                    format: r.format,
-                    records,
-                    digest,
-                    kept,
-                });
+    // One thread lints windows (on the rayon pool) while this one writes the previous window: the
+    // channel holds one finished window, so at most three are in memory.
+    let (pending, written) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileReport>>(1);
+        let producer = scope.spawn(move || {
+            let mut pending: Vec<Pending> = Vec::new();
+            let mut frontier = Frontier::default();
+            for window in order.chunks(WINDOW) {
+                let results: Vec<_> = window
+                    .par_iter()
+                    .map(|&(_, i)| {
+                        let p = assign.get(i).copied().unwrap_or(0);
+                        (i, lint_input(profiles, &inputs[i], p, options))
+                    })
+                    .collect();
+                let mut files = Vec::with_capacity(results.len());
+                for (i, (report, records, digest)) in results {
+                    let Some(r) = report else { continue };
+                    if options.cross_file && !records.is_empty() {
+                        let records = frontier.keep(pending.len(), records);
+                        let kept = r.source.clone().filter(|_| inputs[i].stdin);
+                        let (path, profile, format) = (r.path.clone(), r.profile, r.format);
+                        pending.push(Pending { input: i, path, profile, format, records, digest, kept });
+                    }
+                    files.push(r);
+                }
+                if tx.send(files).is_err() {
+                    break; // the writer stopped
+                }
             }
-            files.push(r);
+            pending
+        });
+        let mut written = Ok(());
+        for files in rx.iter() {
+            if let Err(e) = sink(files, false) {
+                written = Err(e);
+                break;
+            }
         }
-        sink(files, false)?;
-    }
+        drop(rx);
+        match producer.join() {
+            Ok(pending) => (pending, written),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    written?;
     let added = if options.cross_file { cross_file(profiles, &pending) } else { Vec::new() };
     tail(profiles, inputs, options, &pending, added, sink)
 }
