@@ -112,14 +112,15 @@ pub fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Vec::new() };
     let mut sets = Vec::new();
     required_parts(&hir, &mut sets);
-    sets.sort_by_key(|l| std::cmp::Reverse(selectivity(l)));
+    let shortest = |l: &[String]| l.iter().map(String::len).min().unwrap_or(0);
+    sets.sort_by_key(|l| (std::cmp::Reverse(strength(l)), std::cmp::Reverse(shortest(l)), l.len()));
     sets.dedup();
-    // A further part pays only when its literals are long: short ones (`a`, digits) fire so often
-    // in the automaton that they cost more than the pattern runs they save.
+    // A further part pays only when its literals are long or rare: short common ones (`a`,
+    // digits) fire so often in the automaton that they cost more than the pattern runs they save.
     let mut kept: Vec<Vec<String>> = Vec::new();
     for set in sets {
-        let long = set.iter().all(|l| l.len() >= MIN_EXTRA_GATE);
-        if kept.is_empty() || (kept.len() < MAX_GATES && long) {
+        let cheap = set.iter().all(|l| l.len() >= MIN_EXTRA_GATE || rare(l));
+        if kept.is_empty() || (kept.len() < MAX_GATES && cheap) {
             kept.push(set);
         }
     }
@@ -162,7 +163,14 @@ const MIN_EXTRA_GATE: usize = 4;
 /// Finite literal sets, one per part of `hir` that every match contains.
 fn required_parts(hir: &Hir, out: &mut Vec<Vec<String>>) {
     match hir.kind() {
-        HirKind::Concat(parts) => parts.iter().for_each(|p| required_parts(p, out)),
+        HirKind::Concat(parts) => {
+            parts.iter().for_each(|p| required_parts(p, out));
+            // Every match also holds a match of each tail of the sequence, which starts with one of
+            // that tail's prefixes: `\[(?:insert|your)` gives `[insert`, `[your`; `,\d{3}` `,0`..`,9`.
+            for i in 0..parts.len().saturating_sub(1) {
+                out.extend(literals_of(&Hir::concat(parts[i..].to_vec())));
+            }
+        }
         HirKind::Capture(c) => required_parts(&c.sub, out),
         HirKind::Repetition(r) if r.min >= 1 => required_parts(&r.sub, out),
         HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => {}
@@ -170,13 +178,23 @@ fn required_parts(hir: &Hir, out: &mut Vec<Vec<String>>) {
     }
 }
 
-/// How selective a literal set is in prose: longer literals first, then punctuation that copy
-/// rarely has (`=`, `<`, `%`), then fewer literals.
-fn selectivity(lits: &[String]) -> (usize, bool, std::cmp::Reverse<usize>) {
+/// How selective a literal set is in prose: its weakest literal's length, a rare literal counting
+/// as long ([`rare`]).
+fn strength(lits: &[String]) -> usize {
+    lits.iter().map(|l| if rare(l) { RARE_STRENGTH.max(l.len()) } else { l.len() }).min().unwrap_or(0)
+}
+
+/// How long a literal a rare one is worth.
+const RARE_STRENGTH: usize = 8;
+
+/// Whether copy rarely has `lit`: it has punctuation that prose seldom uses (`#`, `%`, `[`, `=`),
+/// or a digit beside punctuation (`,0`, `0%`).
+fn rare(lit: &str) -> bool {
     let common = |c: char| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '.' | ',' | '\'' | '’' | '-');
-    let min = lits.iter().map(String::len).min().unwrap_or(0);
-    let rare = lits.iter().all(|l| l.chars().any(|c| !common(c)));
-    (min, rare, std::cmp::Reverse(lits.len()))
+    let unusual = lit.chars().any(|c| !common(c));
+    let numeric =
+        lit.chars().any(|c| c.is_ascii_digit()) && lit.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    unusual || numeric
 }
 
 #[cfg(test)]
@@ -197,5 +215,31 @@ mod tests {
         assert_eq!(unit_delimiters(r"\(\d{4}\)"), ".,!?;:\"");
         // Not a pattern: whole lines.
         assert_eq!(unit_delimiters(r"(unclosed"), "");
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    fn gates(p: &str) -> Vec<Vec<String>> {
+        gate_literals(&ascii_words(p))
+    }
+
+    #[test]
+    fn gates_prefer_rare_and_joined_literals() {
+        // A bracket joined to the words after it, not the words alone (`your` is everywhere).
+        assert_eq!(gates(r"\[(?:insert|your)\b[^\]]{0,40}\]")[0], ["[insert", "[your"]);
+        // A thousands separator and digit, not the common word after the number.
+        let g = gates(r"\b\d{1,3}(?:,\d{3})+\s+(?:deaths|people)");
+        assert_eq!(g[0], [",0", ",1", ",2", ",3", ",4", ",5", ",6", ",7", ",8", ",9"]);
+        assert!(g.contains(&vec!["deaths".to_string(), "people".to_string()]), "{g:?}");
+        // Rare punctuation gates first, and a short rare part may be an extra gate.
+        let g = gates(r"#\s?1\s+(?:rehab|treatment)");
+        assert_eq!(g[0], ["#"]);
+        let g = gates(r"\b(?:relapse|overdose)\b[^.;]{0,40}?\b\d{1,3}\s?(?:%|percent)");
+        assert!(g.contains(&vec!["%".to_string(), "percent".to_string()]), "{g:?}");
+        // Short common parts are never extra gates.
+        assert!(gates(r"\bstudies\s+(?:show|prove)\s+a\b").iter().all(|s| s != &["a"]));
     }
 }
