@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::stream::{to_string, ArrayIn};
@@ -11,38 +12,97 @@ use crate::Diagnostic;
 use crate::source::SourceFile;
 use crate::Report;
 
-fn span(src: Option<&SourceFile>, r: &Range<usize>) -> Value {
+/// A position as JSON: members in key order, as the documented format lists them.
+#[derive(Serialize)]
+struct At {
+    column: usize,
+    line: usize,
+    offset: usize,
+    utf16_column: usize,
+}
+
+/// A span: line and column positions when the source is known, offsets otherwise.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Span {
+    Known { end: At, start: At },
+    Offsets { end: Offset, start: Offset },
+}
+
+#[derive(Serialize)]
+struct Offset {
+    offset: usize,
+}
+
+fn span(src: Option<&SourceFile>, r: &Range<usize>) -> Span {
+    let at = |p: crate::source::Position| At {
+        column: p.column,
+        line: p.line,
+        offset: p.offset,
+        utf16_column: p.utf16_column,
+    };
     match src {
-        Some(s) => json!({ "start": s.position(r.start), "end": s.position(r.end) }),
-        None => json!({ "start": { "offset": r.start }, "end": { "offset": r.end } }),
+        Some(s) => Span::Known { end: at(s.position(r.end)), start: at(s.position(r.start)) },
+        None => Span::Offsets { end: Offset { offset: r.end }, start: Offset { offset: r.start } },
     }
 }
 
-/// One diagnostic as a JSON value.
-fn diagnostic(report: &Report, d: &Diagnostic) -> Value {
+/// One diagnostic as JSON. Members are in key order (the order the format has always had), and
+/// serialized straight from the report, without building a tree.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    fix: Option<JsonFix<'a>>,
+    help: &'a Option<String>,
+    label: &'a str,
+    message: &'a str,
+    name: &'a str,
+    path: &'a str,
+    related: Vec<JsonRelated<'a>>,
+    severity: crate::pack::Severity,
+    span: Span,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    replacement: &'a str,
+    span: Span,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    path: &'a str,
+    span: Span,
+}
+
+fn diagnostic<'a>(report: &Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     let src = report.source(&d.path);
-    json!({
-        "path": d.path,
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity,
-        "message": d.message,
-        "label": d.label,
-        "span": span(src, &d.span),
-        "related": d.related.iter().map(|r| json!({
-            "path": r.path,
-            "message": r.message,
-            "span": span(report.source(&r.path), &r.span),
-        })).collect::<Vec<_>>(),
-        "help": d.help,
-        "fix": d.fix.as_ref().map(|f| json!({
-            "edits": f.edits.iter().map(|e| json!({
-                "span": span(src, &e.span),
-                "replacement": e.replacement,
-            })).collect::<Vec<_>>(),
-        })),
-        "url": d.url,
-    })
+    JsonDiagnostic {
+        code: &d.code,
+        fix: d.fix.as_ref().map(|f| JsonFix {
+            edits: f.edits.iter().map(|e| JsonEdit { replacement: &e.replacement, span: span(src, &e.span) }).collect(),
+        }),
+        help: &d.help,
+        label: &d.label,
+        message: &d.message,
+        name: &d.name,
+        path: &d.path,
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated { message: &r.message, path: &r.path, span: span(report.source(&r.path), &r.span) })
+            .collect(),
+        severity: d.severity,
+        span: span(src, &d.span),
+        url: &d.url,
+    }
 }
 
 /// The JSON document, written a window at a time.
