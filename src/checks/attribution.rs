@@ -126,3 +126,13 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
         }
     }
 }
+
+/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
+pub(super) fn warm() {
+    reviewed_line();
+    team_only();
+    credential();
+    person_line();
+    author_line();
+    medical_review();
+}

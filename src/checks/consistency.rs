@@ -223,3 +223,10 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         }
     }
 }
+
+/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
+pub(super) fn warm() {
+    ceiling();
+    toxic();
+    class_claim();
+}

@@ -111,3 +111,10 @@ pub(crate) fn indication_name(id: &str) -> &str {
         other => other,
     }
 }
+
+/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
+pub(super) fn warm() {
+    disclaimer_marker();
+    not_advice();
+    consult();
+}

@@ -152,6 +152,7 @@ fn profiles(args: &CheckArgs, inputs: &[Input]) -> crate::Result<(Vec<Profile>, 
 }
 
 fn check(args: CheckArgs) -> u8 {
+    std::thread::spawn(crate::checks::warm_up);
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let (inputs, errors) = discover(&paths, args.stdin_filename.as_deref());
     let (profiles, assign) = match profiles(&args, &inputs) {

@@ -174,3 +174,9 @@ impl<'a> Analysis<'a> {
 fn looks_like_citation(t: &str) -> bool {
     t.matches('.').count() >= 2 && t.split_whitespace().count() >= 5
 }
+
+/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
+pub(crate) fn warm() {
+    reference_heading();
+    reference_entry();
+}

@@ -336,12 +336,28 @@ impl Scanner {
         Ok(())
     }
 
+    /// Compiles the patterns among `needed` that are not compiled yet, on all threads: the first
+    /// page of a run needs dozens at once (a single page waits for nothing else).
+    fn compile_in_parallel(&self, needed: impl Iterator<Item = usize>) {
+        use rayon::prelude::*;
+        let mut todo: Vec<usize> = needed.filter(|&p| self.patterns[p].re.get().is_none()).collect();
+        if todo.len() < 2 {
+            return;
+        }
+        todo.sort_unstable();
+        todo.dedup();
+        todo.par_iter().for_each(|&p| {
+            self.patterns[p].get();
+        });
+    }
+
     /// Scans `text` once and returns hits per matcher.
     pub fn scan(&self, text: &str) -> Hits {
         let (mut by_matcher, mut runs, folded) = self.scan_literals(text);
         if folded {
             runs.retain(|(p, _)| !self.unicode_folded.contains(p));
         }
+        self.compile_in_parallel(runs.iter().map(|(p, _)| *p));
         for (p, line) in runs {
             let pattern = &self.patterns[p];
             pattern.find_all(text, line, &mut by_matcher[pattern.owner]);
