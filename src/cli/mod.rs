@@ -8,8 +8,6 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codespan_reporting::term::termcolor::{Ansi, NoColor};
-
 pub use args::Args;
 use args::{CheckArgs, ColorChoice, Command, FailOn, OutputFormat};
 
@@ -218,28 +216,17 @@ fn check(args: CheckArgs) -> u8 {
             Err(e) => return fail(e),
         }
     }
-    let pack = &profiles[0].engine;
-    let written = match args.format {
-        OutputFormat::Json => emit_with(|out| crate::output::json_to(&report, out)),
-        OutputFormat::Concise => emit(crate::output::concise(&report).as_bytes()),
-        OutputFormat::Sarif => emit_with(|out| crate::output::sarif_to(&report, pack.pack(), out)),
-        OutputFormat::Github => emit(crate::output::github(&report).as_bytes()),
-        OutputFormat::Html => emit(crate::output::html_report(&report).as_bytes()),
-        OutputFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            emit_with(|out| {
-                let result = if color {
-                    crate::output::human(&report, &mut Ansi::new(&mut *out))
-                } else {
-                    crate::output::human(&report, &mut NoColor::new(&mut *out))
-                };
-                result.map_err(|e| std::io::Error::new(e.kind(), format!("cannot render diagnostics: {e}")))
-            })
-        }
+    let pack = profiles[0].engine.pack();
+    let written = if args.format == OutputFormat::Html {
+        emit(crate::output::html_report(&report).as_bytes())
+    } else {
+        emit_with(|out| match writer(args.format, pack, use_color(args.color), out)? {
+            Some(mut w) => {
+                w.window(&report, out)?;
+                w.finish(&output::Totals::of(&report), out)
+            }
+            None => Ok(()),
+        })
     };
     if written != EXIT_CLEAN {
         return written;
@@ -247,15 +234,48 @@ fn check(args: CheckArgs) -> u8 {
     if args.statistics && emit(crate::output::statistics(&report).as_bytes()) != EXIT_CLEAN {
         return EXIT_ERROR;
     }
-    if report.all_errors().next().is_some() {
-        if matches!(args.format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Html) {
-            for e in report.all_errors() {
+    let errors: Vec<String> = report.all_errors().map(|e| e.to_string()).collect();
+    let failing = report.files.iter().any(|f| f.diagnostics.iter().any(|d| d.severity >= threshold(f.profile)));
+    exit_code(args.format, &errors, failing)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Starts the output of a format written window by window; `None` for the HTML page, which is
+/// written from a whole report.
+fn writer<'p>(
+    format: OutputFormat,
+    pack: &'p Pack,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<Option<Box<dyn output::Writer + 'p>>> {
+    Ok(Some(match format {
+        OutputFormat::Json => Box::new(output::Json::begin(out)?),
+        OutputFormat::Sarif => Box::new(output::Sarif::begin(pack, out)?),
+        OutputFormat::Concise => Box::new(output::Concise),
+        OutputFormat::Github => Box::new(output::Github),
+        OutputFormat::Human => Box::new(output::Human { color }),
+        OutputFormat::Html => return Ok(None),
+    }))
+}
+
+/// The exit code once the output is written: 2 if anything could not be linted (repeated on
+/// stderr for the formats a person does not read on stdout), else 1 for findings at the fail level.
+fn exit_code(format: OutputFormat, errors: &[String], failing: bool) -> u8 {
+    if !errors.is_empty() {
+        if matches!(format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Html) {
+            for e in errors {
                 eprintln!("error: {e}");
             }
         }
         return EXIT_ERROR;
     }
-    let failing = report.files.iter().any(|f| f.diagnostics.iter().any(|d| d.severity >= threshold(f.profile)));
     if failing {
         EXIT_FINDINGS
     } else {
@@ -282,21 +302,10 @@ fn check_streaming(
         None => None,
     };
     let pack = profiles[0].engine.pack();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
     let mut totals = output::Totals { errors: errors.iter().map(|e| e.to_string()).collect(), ..Default::default() };
     let mut failing = false;
     let written = emit_with(|out| {
-        let mut writer: Box<dyn output::Writer> = match args.format {
-            OutputFormat::Json => Box::new(output::Json::begin(out)?),
-            OutputFormat::Sarif => Box::new(output::Sarif::begin(pack, out)?),
-            OutputFormat::Concise => Box::new(output::Concise),
-            OutputFormat::Github => Box::new(output::Github),
-            OutputFormat::Human | OutputFormat::Html => Box::new(output::Human { color }),
-        };
+        let Some(mut writer) = writer(args.format, pack, use_color(args.color), out)? else { return Ok(()) };
         let mut window = |files: Vec<crate::FileReport>, new_files: bool, out: &mut dyn Write| {
             let mut report = Report { files, errors: Vec::new() };
             if let Some(b) = &mut baseline {
@@ -316,19 +325,7 @@ fn check_streaming(
     if written != EXIT_CLEAN {
         return written;
     }
-    if !totals.errors.is_empty() {
-        if matches!(args.format, OutputFormat::Json | OutputFormat::Sarif) {
-            for e in &totals.errors {
-                eprintln!("error: {e}");
-            }
-        }
-        return EXIT_ERROR;
-    }
-    if failing {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+    exit_code(args.format, &totals.errors, failing)
 }
 
 /// Applies (or, with `write == false`, only diffs) every fix. Returns the diff text, how many
