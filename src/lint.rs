@@ -541,8 +541,8 @@ fn run_windows(
                 let mut files = Vec::with_capacity(results.len());
                 for (i, (report, records, digest)) in results {
                     let Some(r) = report else { continue };
-                    if options.cross_file && !records.is_empty() {
-                        let records = frontier.keep(pending.len(), records);
+                    let records = if options.cross_file { frontier.keep(pending.len(), records) } else { Vec::new() };
+                    if !records.is_empty() {
                         let kept = r.source.clone().filter(|_| inputs[i].stdin);
                         let (path, profile, format) = (r.path.clone(), r.profile, r.format);
                         pending.push(Pending { input: i, path, profile, format, records, digest, kept });
