@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Diagnostic, Error, Report};
 
 /// FNV-1a, stable across platforms and releases (fingerprints are stored in files).
-fn fnv(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);

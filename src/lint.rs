@@ -449,10 +449,7 @@ impl Frontier {
 }
 
 fn digest(text: &str) -> (usize, u64) {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    (text.len(), h.finish())
+    (text.len(), crate::baseline::fnv(text.as_bytes()))
 }
 
 /// Reads and lints one input: its report (none for a binary file found by walking a directory)

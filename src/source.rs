@@ -16,12 +16,13 @@ pub struct SourceFile {
 /// values, `utf16_column` counts UTF-16 code units (what LSP editors expect).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Position {
-    /// Byte offset into the source.
-    pub offset: usize,
-    /// 1-based line.
-    pub line: usize,
+    // Fields in key order: JSON output serializes a position as it is.
     /// 1-based column in Unicode scalar values.
     pub column: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// Byte offset into the source.
+    pub offset: usize,
     /// 1-based column in UTF-16 code units.
     pub utf16_column: usize,
 }

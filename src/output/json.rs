@@ -9,23 +9,14 @@ use super::stream::{to_string, ArrayIn};
 use super::{in_output_order, whole, Totals, Writer};
 use crate::Diagnostic;
 
-use crate::source::SourceFile;
+use crate::source::{Position, SourceFile};
 use crate::Report;
-
-/// A position as JSON: members in key order, as the documented format lists them.
-#[derive(Serialize)]
-struct At {
-    column: usize,
-    line: usize,
-    offset: usize,
-    utf16_column: usize,
-}
 
 /// A span: line and column positions when the source is known, offsets otherwise.
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Span {
-    Known { end: At, start: At },
+    Known { end: Position, start: Position },
     Offsets { end: Offset, start: Offset },
 }
 
@@ -35,14 +26,8 @@ struct Offset {
 }
 
 fn span(src: Option<&SourceFile>, r: &Range<usize>) -> Span {
-    let at = |p: crate::source::Position| At {
-        column: p.column,
-        line: p.line,
-        offset: p.offset,
-        utf16_column: p.utf16_column,
-    };
     match src {
-        Some(s) => Span::Known { end: at(s.position(r.end)), start: at(s.position(r.start)) },
+        Some(s) => Span::Known { end: s.position(r.end), start: s.position(r.start) },
         None => Span::Offsets { end: Offset { offset: r.end }, start: Offset { offset: r.start } },
     }
 }
