@@ -37,7 +37,7 @@ ol.findings li{margin:.4rem 0}.help{color:#555;font-size:.9rem}.clean{color:#1a7
 /// Renders the report.
 pub fn html_report(report: &Report) -> String {
     let mut out = String::new();
-    let (e, w, i) = super::counts(report);
+    let (e, w, i) = super::Totals::of(report).counts;
     let _ = write!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>copylint report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n");
     let _ = writeln!(out, "<h1>copylint report</h1>\n<p>{} page(s): <span class=\"badge error\">{e} error</span> <span class=\"badge warning\">{w} warning</span> <span class=\"badge info\">{i} info</span></p>", report.files.len());
     let mut per_rule: BTreeMap<(&str, &str), (Severity, usize)> = BTreeMap::new();

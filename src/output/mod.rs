@@ -96,16 +96,3 @@ pub(crate) fn whole(writer: &mut dyn Writer, report: &Report, out: &mut dyn Writ
     writer.window(report, out)?;
     writer.finish(&Totals::of(report), out)
 }
-
-/// Counts per severity.
-pub fn counts(report: &Report) -> (usize, usize, usize) {
-    let mut c = (0, 0, 0);
-    for d in report.diagnostics() {
-        match d.severity {
-            Severity::Error => c.0 += 1,
-            Severity::Warning => c.1 += 1,
-            Severity::Info => c.2 += 1,
-        }
-    }
-    c
-}
