@@ -45,11 +45,33 @@ fn reference_heading() -> &'static Regex {
     regex!(r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$")
 }
 
-/// "Garbutt, J. C., ... (2010)." or "1. Smith J, et al. Title. 2019;" style reference entries.
-fn reference_entry() -> &'static Regex {
-    regex!(
-        r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}\b).{0,300}?(?:\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}\b)"
-    )
+/// The author part of a reference entry: "Garbutt, J. C." or "1. Smith J".
+fn reference_author() -> &'static Regex {
+    regex!(r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}\b)")
+}
+
+/// A publication year: "(2010)", "(2010a)" or a bare 19xx/20xx.
+fn reference_year() -> &'static Regex {
+    regex!(r"\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}\b")
+}
+
+/// How far (in characters, on the same line) the year may follow the author part.
+const YEAR_WITHIN: usize = 300;
+
+/// "Garbutt, J. C., ... (2010)." or "1. Smith J, et al. Title. 2019;" style reference entries:
+/// an author part, then a year within [`YEAR_WITHIN`] characters on the same line. Blocks that
+/// cannot be one (no run of four digits, too few periods or words) are turned away before any
+/// regex runs, so most pages never compile these two.
+fn is_reference_entry(t: &str) -> bool {
+    let has_year_digits = t.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
+    if !has_year_digits || !looks_like_citation(t) {
+        return false;
+    }
+    let Some(author) = reference_author().find(t) else { return false };
+    let rest = &t[author.end()..];
+    let line = rest.find('\n').map_or(rest, |i| &rest[..i]);
+    let limit = author.end() + line.char_indices().nth(YEAR_WITHIN).map_or(line.len(), |(i, _)| i);
+    reference_year().find_at(t, author.end()).is_some_and(|y| y.start() <= limit)
 }
 
 fn marker_re() -> &'static Regex {
@@ -68,7 +90,7 @@ impl<'a> Analysis<'a> {
             || doc.blocks.iter().any(|b| {
                 let t = doc.slice(&b.span);
                 (b.kind == BlockKind::Heading || t.len() < 40) && reference_heading().is_match(t)
-                    || b.kind != BlockKind::Heading && reference_entry().is_match(t) && looks_like_citation(t)
+                    || b.kind != BlockKind::Heading && is_reference_entry(t)
             });
         let mut markers = Vec::new();
         for c in marker_re().captures_iter(&doc.text) {
@@ -178,5 +200,54 @@ fn looks_like_citation(t: &str) -> bool {
 /// Compiles this module's regexes (start-up warms them on another core while the pack loads).
 pub(crate) fn warm() {
     reference_heading();
-    reference_entry();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_reference_entry, looks_like_citation};
+    use proptest::prelude::*;
+
+    /// The single regex `is_reference_entry` replaced (with the same cheap checks around it).
+    fn oracle(t: &str) -> bool {
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = RE.get_or_init(|| regex::Regex::new(
+            r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}(?-u:\b)).{0,300}?(?:\(\d{4}[a-z]?\)|(?-u:\b)(?:19|20)\d{2}(?-u:\b))",
+        )
+        .unwrap_or_else(|e| panic!("{e}")));
+        re.is_match(t) && looks_like_citation(t)
+    }
+
+    #[test]
+    fn reference_entries_are_recognised() {
+        for (t, entry) in [
+            ("Garbutt, J. C., West, S. L. (2010). Efficacy of naltrexone. JAMA.", true),
+            ("1. Smith J, et al. Naltrexone for alcohol use. Lancet. 2019;12:1-9.", true),
+            ("[3] Mason, B. J. Treatment of outpatients. J Clin Psychiatry. 2001.", true),
+            ("Our program began in 2005. It has helped many people. Call today.", false),
+            ("Garbutt, J. C. Efficacy of naltrexone. JAMA.\nSecond line with 2010 in it.", false),
+            ("Smith, J. Short. 2019.", false),
+        ] {
+            assert_eq!(is_reference_entry(t), entry, "{t:?}");
+            assert_eq!(oracle(t), entry, "the regex disagrees on {t:?}");
+        }
+        // The year must come within 300 characters of the author part.
+        let far = format!("Garbutt, J. C. {}. Title. JAMA (2010).", "word ".repeat(70));
+        assert!(!is_reference_entry(&far) && !oracle(&far));
+        let near = format!("Garbutt, J. C. {}. Title. JAMA (2010).", "word ".repeat(50));
+        assert!(is_reference_entry(&near) && oracle(&near));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        /// Short blocks built from the pieces the pattern cares about agree with the regex.
+        #[test]
+        fn reference_entry_agrees_with_the_regex(parts in proptest::collection::vec(
+            prop::sample::select(vec!["Garbutt", "Ó", "J.", "JC", " ", ", ", ".", "(2010)", "(2010a)", "2019", "1999", "12345",
+                "[1]", "1.", "et al", "Title", "\n", "é", "x", "-", "’"]),
+            0..16,
+        )) {
+            let t: String = parts.concat();
+            prop_assert_eq!(is_reference_entry(&t), oracle(&t), "{:?}", t);
+        }
+    }
 }

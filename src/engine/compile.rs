@@ -74,13 +74,18 @@ struct Pattern {
 }
 
 impl Pattern {
-    /// The regex engine's prefilter would look again for literals the gate found; building it
-    /// doubled the compile time that a single page pays.
+    fn new(src: String, owner: MatcherId, need: u8, unit: usize) -> Pattern {
+        Pattern { src, owner, need, unit, re: OnceLock::new() }
+    }
+
+    /// Builds the forward NFA, the reverse NFA and a lazy DFA; not the regex engine's prefilter
+    /// (it would look again for the literals the gate found: building it doubled the compile time
+    /// a single page pays), nor a full DFA or a one-pass DFA (a unit is a clause: building them
+    /// cost more than they save, and the one-pass engine serves only anchored searches).
     fn compile(src: &str) -> Result<meta::Regex, String> {
-        meta::Regex::builder()
-            .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).auto_prefilter(false))
-            .build(src)
-            .map_err(|e| e.to_string())
+        let config =
+            meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).auto_prefilter(false).dfa(false).onepass(false);
+        meta::Regex::builder().configure(config).build(src).map_err(|e| e.to_string())
     }
 
     fn get(&self) -> Option<&(meta::Regex, bool)> {
@@ -275,7 +280,7 @@ impl Scanner {
                     }
                 }
                 let need = ((1u16 << gates.len()) - 1) as u8;
-                patterns.push(Pattern { src, owner: id, need, unit, re: OnceLock::new() });
+                patterns.push(Pattern::new(src, id, need, unit));
             }
         }
         if !unicode_folded.is_empty() {
@@ -288,8 +293,9 @@ impl Scanner {
             None
         } else {
             Some(
+                // The text is searched ASCII-lowercased (see `scan_literals`) and every literal is
+                // lowercase: building an ASCII case-insensitive automaton costs three times as much.
                 AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&literals)
                     .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
@@ -387,7 +393,9 @@ impl Scanner {
             touched: Vec::new(),
             units: vec![0..0; self.units.len()],
         };
-        for m in ac.find_overlapping_iter(text) {
+        // Same offsets as `text`: ASCII lowercasing keeps every byte where it was.
+        let lower = text.to_ascii_lowercase();
+        for m in ac.find_overlapping_iter(&lower) {
             let info = match self.entries[m.pattern().as_usize()] {
                 Entry::Gate(p, bit) => {
                     gates.see(text, m.start(), p, bit, self, &mut runs);
