@@ -105,7 +105,7 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
     }
     for (i, b) in doc.blocks.iter().enumerate() {
         let text = doc.slice(&b.span);
-        if text.split_whitespace().count() > 14 {
+        if text.split_whitespace().nth(14).is_some() {
             continue;
         }
         let Some(c) = reviewed_line().captures(text) else {
@@ -141,7 +141,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
         if text.len() > 240 || !text.as_bytes().windows(8).any(|w| w.eq_ignore_ascii_case(b"reviewed")) {
             continue;
         }
-        if text.split_whitespace().count() > 16 {
+        if text.split_whitespace().nth(16).is_some() {
             continue;
         }
         if let Some(c) = medical_review().captures(text) {
@@ -178,7 +178,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
     }
     for b in doc.blocks.iter().take(6) {
         let text = doc.slice(&b.span);
-        if text.split_whitespace().count() > 8 {
+        if text.split_whitespace().nth(8).is_some() {
             continue;
         }
         if let Some(c) = author_line().captures(text) {

@@ -12,6 +12,9 @@ pub(super) struct ArrayIn {
     /// Indentation of the items.
     indent: String,
     items: usize,
+    /// Reused buffers: an item's pretty text, and the same indented.
+    text: Vec<u8>,
+    buf: Vec<u8>,
 }
 
 /// Stands for the streamed array's items in a skeleton document.
@@ -21,7 +24,7 @@ impl ArrayIn {
     /// `skeleton` is the document with [`ArrayIn::hole`] as the array's only item.
     pub fn new(skeleton: &Value) -> ArrayIn {
         let (before, indent, _) = split(skeleton);
-        ArrayIn { before, indent, items: 0 }
+        ArrayIn { before, indent, items: 0, text: Vec::new(), buf: Vec::new() }
     }
 
     /// The placeholder item of a skeleton.
@@ -35,15 +38,20 @@ impl ArrayIn {
 
     /// Writes the next item.
     pub fn item(&mut self, item: &impl Serialize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let text = serde_json::to_string_pretty(item)?;
-        out.write_all(if self.items == 0 { b"\n" } else { b",\n" })?;
-        for (i, line) in text.split('\n').enumerate() {
+        self.text.clear();
+        serde_json::to_writer_pretty(&mut self.text, item)?;
+        // The item's lines, each indented to the array's depth, written at once.
+        let buf = &mut self.buf;
+        buf.clear();
+        buf.extend_from_slice(if self.items == 0 { b"\n" } else { b",\n" });
+        for (i, line) in self.text.split(|&b| b == b'\n').enumerate() {
             if i > 0 {
-                out.write_all(b"\n")?;
+                buf.push(b'\n');
             }
-            out.write_all(self.indent.as_bytes())?;
-            out.write_all(line.as_bytes())?;
+            buf.extend_from_slice(self.indent.as_bytes());
+            buf.extend_from_slice(line);
         }
+        out.write_all(buf)?;
         self.items += 1;
         Ok(())
     }
