@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use memchr::memmem::Finder;
 use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
 
@@ -24,9 +25,9 @@ const REGEX_SIZE_LIMIT: usize = 1 << 23;
 enum Entry {
     /// A literal phrase of a matcher.
     Phrase(PhraseInfo),
-    /// A literal of required part `.1` of pattern `.0`: the pattern may match on a line that has
-    /// a literal of each of its required parts.
-    Gate(usize, u8),
+    /// A literal of the most selective required part of pattern `.0`: the pattern may match in a
+    /// unit that has one (and a literal of each of its other required parts, [`Pattern::also`]).
+    Gate(usize),
     /// A character that Unicode case folding matches to an ASCII letter (ſ for s, K for k): the
     /// literals of Unicode-folded patterns miss it, so those patterns run over the whole text.
     Fold,
@@ -48,7 +49,9 @@ struct PhraseInfo {
 #[derive(Debug)]
 pub struct Scanner {
     ac: Option<AhoCorasick>,
+    /// What each automaton pattern stands for: `entries[spans[i]]` for pattern `i`.
     entries: Vec<Entry>,
+    spans: Vec<Range<u32>>,
     patterns: Vec<Pattern>,
     /// Patterns without literals to gate them: searched over the whole text.
     ungated: Vec<usize>,
@@ -66,16 +69,28 @@ pub struct Scanner {
 struct Pattern {
     src: String,
     owner: MatcherId,
-    /// One bit per gating part (all set: the unit may hold a match).
-    need: u8,
+    /// Its further required parts (lowercase literals): a unit its first part's literal opened
+    /// must hold a literal of each, or the pattern does not run there. Checked in the unit's text
+    /// rather than by the automaton: they are common words ("treatment", "alcohol") that would
+    /// fire all over the page for the sake of the few units a rare first part opens.
+    also: Vec<Vec<Finder<'static>>>,
     /// Index of its unit table in [`Scanner::units`].
     unit: usize,
     re: OnceLock<Option<(meta::Regex, bool)>>,
 }
 
 impl Pattern {
-    fn new(src: String, owner: MatcherId, need: u8, unit: usize) -> Pattern {
-        Pattern { src, owner, need, unit, re: OnceLock::new() }
+    fn new(src: String, owner: MatcherId, also: Vec<Vec<String>>, unit: usize) -> Pattern {
+        let also =
+            also.iter().map(|set| set.iter().map(|l| Finder::new(l.as_bytes()).into_owned()).collect()).collect();
+        Pattern { src, owner, also, unit, re: OnceLock::new() }
+    }
+
+    /// Whether the unit `lower[unit]` (the text ASCII-lowercased) holds a literal of each of the
+    /// further required parts.
+    fn has_also(&self, lower: &[u8], unit: &Range<usize>) -> bool {
+        let hay = &lower[unit.clone()];
+        self.also.iter().all(|set| set.iter().any(|l| l.find(hay).is_some()))
     }
 
     /// Builds the forward NFA, the reverse NFA and a lazy DFA; not the regex engine's prefilter
@@ -273,14 +288,12 @@ impl Scanner {
                 } else if !src.starts_with("(?i-u:") {
                     unicode_folded.push(index);
                 }
-                for (bit, set) in gates.iter().enumerate() {
-                    for l in set {
-                        literals.push(l.clone());
-                        entries.push(Entry::Gate(index, bit as u8));
-                    }
+                let mut gates = gates.into_iter();
+                for l in gates.next().unwrap_or_default() {
+                    literals.push(l);
+                    entries.push(Entry::Gate(index));
                 }
-                let need = ((1u16 << gates.len()) - 1) as u8;
-                patterns.push(Pattern::new(src, id, need, unit));
+                patterns.push(Pattern::new(src, id, gates.collect(), unit));
             }
         }
         if !unicode_folded.is_empty() {
@@ -289,6 +302,8 @@ impl Scanner {
                 entries.push(Entry::Fold);
             }
         }
+        let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
+        let (literals, entries, spans) = distinct(literals, entries);
         let ac = if literals.is_empty() {
             None
         } else {
@@ -301,10 +316,10 @@ impl Scanner {
                     .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
             )
         };
-        let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
         Ok(Scanner {
             ac,
             entries,
+            spans,
             patterns,
             ungated,
             unicode_folded,
@@ -389,88 +404,104 @@ impl Scanner {
         let mut folded = false;
         let Some(ac) = &self.ac else { return (by_matcher, runs, folded) };
         let mut gates = UnitGates {
-            state: vec![(0, 0..0); self.patterns.len()],
+            state: vec![0..0; self.patterns.len()],
             touched: Vec::new(),
             units: vec![0..0; self.units.len()],
         };
         // Same offsets as `text`: ASCII lowercasing keeps every byte where it was.
         let lower = text.to_ascii_lowercase();
         for m in ac.find_overlapping_iter(&lower) {
-            let info = match self.entries[m.pattern().as_usize()] {
-                Entry::Gate(p, bit) => {
-                    gates.see(text, m.start(), p, bit, self, &mut runs);
+            let span = &self.spans[m.pattern().as_usize()];
+            for entry in &self.entries[span.start as usize..span.end as usize] {
+                let info = match *entry {
+                    Entry::Gate(p) => {
+                        gates.see(text, m.start(), p, self, &mut runs);
+                        continue;
+                    }
+                    Entry::Fold => {
+                        folded = true;
+                        continue;
+                    }
+                    Entry::Phrase(info) => info,
+                };
+                if info.bound_start && text[..m.start()].chars().next_back().is_some_and(is_word_byte_char) {
                     continue;
                 }
-                Entry::Fold => {
-                    folded = true;
+                if info.bound_end && text[m.end()..].chars().next().is_some_and(is_word_byte_char) {
                     continue;
                 }
-                Entry::Phrase(info) => info,
-            };
-            if info.bound_start && text[..m.start()].chars().next_back().is_some_and(is_word_byte_char) {
-                continue;
+                by_matcher[info.matcher].push(m.start()..m.end());
             }
-            if info.bound_end && text[m.end()..].chars().next().is_some_and(is_word_byte_char) {
-                continue;
-            }
-            by_matcher[info.matcher].push(m.start()..m.end());
         }
-        gates.flush(&self.patterns, &mut runs);
+        gates.flush(&mut runs);
+        runs.retain(|(p, unit)| self.patterns[*p].has_also(lower.as_bytes(), unit));
         (by_matcher, runs, folded)
     }
 }
 
-/// Gate bits seen per pattern in its current unit. Automaton matches come in order of their end
-/// and no gating literal contains a character that ends its pattern's unit, so each pattern's
-/// units are visited in order.
+/// The distinct literals, and what each stands for (`entries[spans[i]]` for literal `i`). A word
+/// often gates many patterns ("treatment" gates a dozen) and a phrase can sit in several lexicons:
+/// one automaton pattern per distinct literal means one match where there were a dozen.
+fn distinct(literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec<Entry>, Vec<Range<u32>>) {
+    let mut order: Vec<usize> = (0..literals.len()).collect();
+    order.sort_by(|&a, &b| literals[a].cmp(&literals[b]).then(a.cmp(&b)));
+    let mut out_literals: Vec<String> = Vec::new();
+    let mut out_entries = Vec::with_capacity(entries.len());
+    let mut spans: Vec<Range<u32>> = Vec::new();
+    for i in order {
+        let n = out_entries.len() as u32;
+        match out_literals.last() {
+            Some(last) if *last == literals[i] => {
+                if let Some(s) = spans.last_mut() {
+                    s.end = n + 1;
+                }
+            }
+            _ => {
+                out_literals.push(literals[i].clone());
+                spans.push(n..n + 1);
+            }
+        }
+        out_entries.push(entries[i]);
+    }
+    (out_literals, out_entries, spans)
+}
+
+/// The unit per pattern where its first required part was last seen. Automaton matches come in
+/// order of their end and no gating literal contains a character that ends its pattern's unit, so
+/// each pattern's units are visited in order.
 struct UnitGates {
-    /// Per pattern: gate bits seen and the unit they were seen in.
-    state: Vec<(u8, Range<usize>)>,
-    /// Patterns with bits set.
+    /// Per pattern: the unit its latest gating literal lies in (empty: none yet).
+    state: Vec<Range<usize>>,
+    /// Patterns seen.
     touched: Vec<usize>,
     /// Per unit table: the unit of the latest literal (units of a kind are visited in order).
     units: Vec<Range<usize>>,
 }
 
 impl UnitGates {
-    /// Records a literal of gate `bit` of pattern `p` at `at`.
-    fn see(
-        &mut self,
-        text: &str,
-        at: usize,
-        p: usize,
-        bit: u8,
-        scanner: &Scanner,
-        runs: &mut Vec<(usize, Range<usize>)>,
-    ) {
-        let (mask, unit) = &mut self.state[p];
-        if *mask != 0 && at < unit.end {
-            *mask |= 1 << bit;
+    /// Records a gating literal of pattern `p` at `at`; a pattern leaving a unit runs over it.
+    fn see(&mut self, text: &str, at: usize, p: usize, scanner: &Scanner, runs: &mut Vec<(usize, Range<usize>)>) {
+        let unit = &mut self.state[p];
+        if at < unit.end {
             return;
         }
-        let pattern = &scanner.patterns[p];
-        if *mask == pattern.need {
+        if unit.end == 0 {
+            self.touched.push(p);
+        } else {
             runs.push((p, unit.clone()));
         }
-        if *mask == 0 {
-            self.touched.push(p);
-        }
+        let pattern = &scanner.patterns[p];
         let current = &mut self.units[pattern.unit];
         if !(current.start <= at && at < current.end) {
             *current = unit_around(text.as_bytes(), at, pattern.unit, &scanner.units);
         }
         *unit = current.clone();
-        *mask = 1 << bit;
     }
 
-    /// The end of the text: every pattern with all its gates seen in its last unit runs over it.
-    fn flush(&mut self, patterns: &[Pattern], runs: &mut Vec<(usize, Range<usize>)>) {
+    /// The end of the text: every pattern runs over the last unit it was seen in.
+    fn flush(&mut self, runs: &mut Vec<(usize, Range<usize>)>) {
         for p in self.touched.drain(..) {
-            let (mask, unit) = &mut self.state[p];
-            if *mask == patterns[p].need {
-                runs.push((p, unit.clone()));
-            }
-            *mask = 0;
+            runs.push((p, std::mem::take(&mut self.state[p])));
         }
     }
 }
