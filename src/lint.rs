@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{render, Diagnostic, Edit, Fix, Related};
 use crate::discover::{decode_with, Input};
 use crate::document::{Document, Format};
-use crate::engine::{shown, Engine, Finding};
+use crate::engine::{shown, Engine, Finding, Scale};
 use crate::pack::{Pack, Rule};
 use crate::source::SourceFile;
 use crate::{cli, Error};
@@ -104,6 +104,8 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     /// `--rules` (added to the configuration's `rules`).
     pub rule_packs: Vec<PathBuf>,
+    /// What the run's engines are built for: [`Scale::StartUp`] when it lints little text.
+    pub scale: Scale,
 }
 
 /// Loads rule files from the embedded pack and `extra` paths (files or directories).
@@ -161,7 +163,7 @@ impl Profile {
                 return Err(Error::UnknownSelector(sel.clone()));
             }
         }
-        let mut engine = Engine::new(pack)?;
+        let mut engine = Engine::with_scale(pack, cli.scale)?;
         let select: Option<&Vec<String>> =
             if cli.select.is_empty() { config.select.as_ref() } else { Some(&cli.select) };
         let any = |list: &[String], r: &Rule| list.iter().any(|s| cli::selects(s, &r.code, &r.name));

@@ -12,6 +12,7 @@ pub use args::Args;
 use args::{CheckArgs, ColorChoice, Command, FailOn, OutputFormat};
 
 use crate::config::Config;
+use crate::engine::Scale;
 use crate::lint::load_pack;
 use crate::pack::{Pack, Severity};
 use crate::{discover, lint_with_profiles, output, Input, Overrides, Profile, Report, RunOptions};
@@ -98,13 +99,33 @@ fn fail(e: impl std::fmt::Display) -> u8 {
     EXIT_ERROR
 }
 
+/// Text up to which a run's engines are built for start-up ([`Scale::StartUp`]): a few pages, as
+/// an editor or a pre-commit hook asks. Past it, the faster search repays the dearer build.
+const START_UP_BYTES: u64 = 64 * 1024;
+
+/// What to build the engines for, from the size of the inputs (standard input counts as a page).
+fn scale_for(inputs: &[Input]) -> Scale {
+    let mut total = 0u64;
+    for input in inputs {
+        total += if input.stdin { 16 * 1024 } else { std::fs::metadata(&input.path).map_or(0, |m| m.len()) };
+        if total > START_UP_BYTES {
+            return Scale::Throughput;
+        }
+    }
+    Scale::StartUp
+}
+
 /// Resolves each input's configuration (nearest file walking up, or `--config`) and builds one
 /// profile per distinct configuration.
 fn profiles(args: &CheckArgs, inputs: &[Input]) -> crate::Result<(Vec<Profile>, Vec<usize>)> {
     // The embedded pack validates configuration files; loaded only if there is one.
     let base = std::cell::OnceCell::new();
-    let overrides =
-        Overrides { select: args.select.clone(), ignore: args.ignore.clone(), rule_packs: args.extra_rules.clone() };
+    let overrides = Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        rule_packs: args.extra_rules.clone(),
+        scale: scale_for(inputs),
+    };
     let mut by_path: HashMap<Option<PathBuf>, usize> = HashMap::new();
     let mut dir_cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut profiles = Vec::new();

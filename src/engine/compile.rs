@@ -8,7 +8,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::memmem::Finder;
 use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
@@ -19,6 +19,19 @@ use crate::pack::{MatcherId, Pack};
 
 /// Size limit for user regexes (a huge pattern is a config error, not a hang).
 const REGEX_SIZE_LIMIT: usize = 1 << 23;
+
+/// What a scanner is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    /// Much text (a corpus, a language server): the fastest search.
+    #[default]
+    Throughput,
+    /// Little text (a page or a few, as an editor or a pre-commit hook asks): the cheapest build.
+    /// The automaton stays a non-contiguous NFA (not converted to the faster contiguous form) and a
+    /// pattern is compiled to its forward NFA alone (searched by a backtracker; no reverse NFA, no
+    /// lazy DFA), so a page pays less to start than it would save by searching faster.
+    StartUp,
+}
 
 /// What an automaton pattern stands for.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +73,7 @@ pub struct Scanner {
     /// Byte tables of the characters that end a search unit (`\n` and a pattern's delimiters);
     /// entry 0 is the line.
     units: Vec<[bool; 256]>,
+    scale: Scale,
     phrase_count: usize,
     matcher_count: usize,
 }
@@ -93,21 +107,26 @@ impl Pattern {
         self.also.iter().all(|set| set.iter().any(|l| l.find(hay).is_some()))
     }
 
-    /// Builds the forward NFA, the reverse NFA and a lazy DFA; not the regex engine's prefilter
-    /// (it would look again for the literals the gate found: building it doubled the compile time
-    /// a single page pays), nor a full DFA or a one-pass DFA (a unit is a clause: building them
-    /// cost more than they save, and the one-pass engine serves only anchored searches).
-    fn compile(src: &str) -> Result<meta::Regex, String> {
-        let config =
-            meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).auto_prefilter(false).dfa(false).onepass(false);
+    /// Builds the forward NFA, and for [`Scale::Throughput`] the reverse NFA and a lazy DFA; never
+    /// the regex engine's prefilter (it would look again for the literals the gate found: building
+    /// it doubled the compile time a single page pays), a full DFA or a one-pass DFA (a unit is a
+    /// clause: building them cost more than they save; the one-pass engine serves only anchored
+    /// searches).
+    fn compile(src: &str, scale: Scale) -> Result<meta::Regex, String> {
+        let config = meta::Config::new()
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .auto_prefilter(false)
+            .dfa(false)
+            .onepass(false)
+            .hybrid(scale == Scale::Throughput);
         meta::Regex::builder().configure(config).build(src).map_err(|e| e.to_string())
     }
 
-    fn get(&self) -> Option<&(meta::Regex, bool)> {
+    fn get(&self, scale: Scale) -> Option<&(meta::Regex, bool)> {
         self.re
             .get_or_init(|| {
                 // Validated when the scanner was built, so this cannot fail in practice.
-                let re = Pattern::compile(&self.src).ok()?;
+                let re = Pattern::compile(&self.src, scale).ok()?;
                 let focused = re.group_info().to_index(regex_automata::PatternID::ZERO, "m").is_some();
                 Some((re, focused))
             })
@@ -115,8 +134,8 @@ impl Pattern {
     }
 
     /// Pushes every match within `range` of `text` (left to right, not overlapping).
-    fn find_all(&self, text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
-        let Some((re, focused)) = self.get() else { return };
+    fn find_all(&self, text: &str, range: Range<usize>, scale: Scale, out: &mut Vec<Range<usize>>) {
+        let Some((re, focused)) = self.get(scale) else { return };
         let mut at = range.start;
         while at <= range.end {
             match self.push_match(re, *focused, &Input::new(text).range(at..range.end), out) {
@@ -225,7 +244,7 @@ impl Scanner {
     /// Compiles all matchers of `pack`. Patterns from outside the embedded pack (user rule files,
     /// configuration) are compiled now, so that a bad or oversized one is an error naming where it
     /// was written; the embedded pack's are compiled on first use (tests compile them all).
-    pub fn new(pack: &Pack) -> crate::Result<Scanner> {
+    pub fn new(pack: &Pack, scale: Scale) -> crate::Result<Scanner> {
         let mut literals: Vec<String> = Vec::new();
         let mut entries = Vec::new();
         let mut patterns = Vec::new();
@@ -275,7 +294,7 @@ impl Scanner {
                     }
                 };
                 if !embedded {
-                    Pattern::compile(&src).map_err(|e| {
+                    Pattern::compile(&src, scale).map_err(|e| {
                         crate::Error::Pack(format!(
                             "{origin}: regex too large or invalid: {}",
                             e.lines().last().unwrap_or("")
@@ -311,6 +330,7 @@ impl Scanner {
                 // The text is searched ASCII-lowercased (see `scan_literals`) and every literal is
                 // lowercase: building an ASCII case-insensitive automaton costs three times as much.
                 AhoCorasickBuilder::new()
+                    .kind((scale == Scale::StartUp).then_some(AhoCorasickKind::NoncontiguousNFA))
                     .match_kind(MatchKind::Standard)
                     .build(&literals)
                     .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
@@ -324,6 +344,7 @@ impl Scanner {
             ungated,
             unicode_folded,
             units: units.into_iter().map(|(_, t)| t).collect(),
+            scale,
             phrase_count,
             matcher_count: pack.matchers.len(),
         })
@@ -352,7 +373,7 @@ impl Scanner {
     /// Compiles every pattern now (tests; a long-running server warming up).
     pub fn compile_all(&self) -> Result<(), String> {
         for p in &self.patterns {
-            Pattern::compile(&p.src).map_err(|e| format!("{}: {e}", p.src))?;
+            Pattern::compile(&p.src, Scale::Throughput).map_err(|e| format!("{}: {e}", p.src))?;
         }
         Ok(())
     }
@@ -368,7 +389,7 @@ impl Scanner {
         todo.sort_unstable();
         todo.dedup();
         todo.par_iter().for_each(|&p| {
-            self.patterns[p].get();
+            self.patterns[p].get(self.scale);
         });
     }
 
@@ -381,13 +402,13 @@ impl Scanner {
         self.compile_in_parallel(runs.iter().map(|(p, _)| *p));
         for (p, line) in runs {
             let pattern = &self.patterns[p];
-            pattern.find_all(text, line, &mut by_matcher[pattern.owner]);
+            pattern.find_all(text, line, self.scale, &mut by_matcher[pattern.owner]);
         }
         let folded = if folded { self.unicode_folded.as_slice() } else { &[] };
         for &i in self.ungated.iter().chain(folded) {
             let pattern = &self.patterns[i];
             for line in lines(text) {
-                pattern.find_all(text, line, &mut by_matcher[pattern.owner]);
+                pattern.find_all(text, line, self.scale, &mut by_matcher[pattern.owner]);
             }
         }
         Hits::sorted(by_matcher)
@@ -577,11 +598,13 @@ mod tests {
         assert!(n > 200, "{n} patterns");
     }
 
-    /// The gated scan finds exactly what running every pattern over the whole text finds.
+    /// The gated scan finds exactly what running every pattern over the whole text finds, and a
+    /// scanner built for start-up finds the same as one built for throughput.
     #[test]
     fn gated_patterns_find_what_exhaustive_search_finds() {
         let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let scanner = Scanner::new(&pack).unwrap_or_else(|e| panic!("{e}"));
+        let scanner = Scanner::new(&pack, Scale::Throughput).unwrap_or_else(|e| panic!("{e}"));
+        let lean = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
         scanner.compile_all().unwrap_or_else(|e| panic!("embedded pattern does not compile: {e}"));
         assert!(scanner.ungated_count() * 4 < scanner.pattern_count(), "most patterns should have a literal gate");
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
@@ -600,10 +623,12 @@ mod tests {
             let (mut reference, _, _) = scanner.scan_literals(text);
             for p in &scanner.patterns {
                 for line in lines(text) {
-                    p.find_all(text, line, &mut reference[p.owner]);
+                    p.find_all(text, line, Scale::Throughput, &mut reference[p.owner]);
                 }
             }
-            assert_eq!(scanner.scan(text).by_matcher, Hits::sorted(reference).by_matcher);
+            let found = scanner.scan(text).by_matcher;
+            assert_eq!(found, Hits::sorted(reference).by_matcher);
+            assert_eq!(lean.scan(text).by_matcher, found, "start-up scale differs on {text:?}");
         }
     }
 }

@@ -11,7 +11,7 @@ pub use kinds::shown;
 use std::ops::Range;
 
 pub use analysis::Analysis;
-pub use compile::{Hits, Scanner};
+pub use compile::{Hits, Scale, Scanner};
 
 use crate::document::Document;
 use crate::pack::{MatcherId, Pack, Rule, Severity};
@@ -144,7 +144,12 @@ pub struct Engine {
 impl Engine {
     /// Compiles `pack` with every rule enabled.
     pub fn new(pack: Pack) -> crate::Result<Engine> {
-        let scanner = Scanner::new(&pack)?;
+        Engine::with_scale(pack, Scale::Throughput)
+    }
+
+    /// Compiles `pack` for the amount of text it will lint (see [`Scale`]).
+    pub fn with_scale(pack: Pack, scale: Scale) -> crate::Result<Engine> {
+        let scanner = Scanner::new(&pack, scale)?;
         let cues = CueLexicons::from_pack(&pack)?;
         let enabled = vec![true; pack.rules.len()];
         Ok(Engine { pack, scanner, cues, enabled })
