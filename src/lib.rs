@@ -21,6 +21,14 @@ macro_rules! regex {
     }};
 }
 
+/// A regex for short texts (see `engine::compile::ShortRegex`), compiled once per process.
+macro_rules! short_regex {
+    ($src:expr $(,)?) => {{
+        static CELL: std::sync::OnceLock<$crate::engine::compile::ShortRegex> = std::sync::OnceLock::new();
+        $crate::engine::compile::cached_short(&CELL, $src)
+    }};
+}
+
 pub mod baseline;
 pub mod checks;
 pub mod cli;

@@ -1,25 +1,25 @@
 //! Reviewer and author attribution (E004, E005).
 
-use regex::Regex;
+use crate::engine::compile::ShortRegex;
 
 use crate::engine::{shown, Analysis, DocOutcome, Finding};
 use crate::pack::Rule;
 
-fn reviewed_line() -> &'static Regex {
-    regex!(
+fn reviewed_line() -> &'static ShortRegex {
+    short_regex!(
         r"(?i)^(?:(medically|clinically|fact[- ]checked and|editorially)\s+)?(?:reviewed|verified|fact[- ]checked)\s+by\b\s*:?\s*(.*)$"
     )
 }
 
-fn team_only() -> &'static Regex {
-    regex!(
+fn team_only() -> &'static ShortRegex {
+    short_regex!(
         r"(?i)^(?:the\s+|our\s+)?(?:[\w&'’-]+\s+){0,3}(?:team|staff|editors?|editorial( board| staff| team)?|department|board|experts?|professionals)\.?$"
     )
 }
 
 /// Credentials: the first group are prescriber/medical credentials.
-fn credential() -> &'static Regex {
-    regex!(
+fn credential() -> &'static ShortRegex {
+    short_regex!(
         r"\b(?:(MD|M\.D\.|DO|D\.O\.|PharmD|Pharm\.D\.|NP|PA-C|RN|APRN|FNP(?:-BC)?|DNP|MBBS|FASAM|DABAM)|(PhD|Ph\.D\.|PsyD|LCSW|LMFT|LPC|LPCC|LMHC|CADC|CAADC|LADC|LCADC|MSW|CAP|MAC|NCC|LCDC))\b|\bDr\.?\s"
     )
 }
@@ -111,7 +111,7 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
         let Some(c) = reviewed_line().captures(text) else {
             continue;
         };
-        let rest = c.get(2).map_or("", |m| m.as_str()).trim();
+        let rest = c.get(2).unwrap_or("").trim();
         let named_next = rest.is_empty()
             && doc.blocks.get(i + 1).is_some_and(|n| {
                 let t = doc.slice(&n.span);
@@ -123,12 +123,12 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
     }
 }
 
-fn author_line() -> &'static Regex {
-    regex!(r"(?i)^(?:author|written by|by)\s*:?\s+(.+)$")
+fn author_line() -> &'static ShortRegex {
+    short_regex!(r"(?i)^(?:author|written by|by)\s*:?\s+(.+)$")
 }
 
-fn medical_review() -> &'static Regex {
-    regex!(r"(?i)\bmedically\s+reviewed\s+by\b\s*:?\s*(.*)$")
+fn medical_review() -> &'static ShortRegex {
+    short_regex!(r"(?i)\bmedically\s+reviewed\s+by\b\s*:?\s*(.*)$")
 }
 
 /// E005: author with no credential and no medical reviewer; "medically reviewed" by a
@@ -145,11 +145,11 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
             continue;
         }
         if let Some(c) = medical_review().captures(text) {
-            let who = c.get(1).map_or("", |m| m.as_str());
+            let who = c.get(1).unwrap_or("");
             match credential().captures(who) {
                 Some(cr) if cr.get(1).is_some() || who.contains("Dr") => medical_reviewer = true,
                 Some(cr) => {
-                    let cred = cr.get(2).map_or("", |m| m.as_str()).to_string();
+                    let cred = cr.get(2).unwrap_or("").to_string();
                     let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text));
                     f.label = Some(format!("{cred} is not a prescriber credential for a medical review"));
                     out.findings.push(f);
@@ -182,7 +182,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
             continue;
         }
         if let Some(c) = author_line().captures(text) {
-            let who = c.get(1).map_or("", |m| m.as_str()).trim();
+            let who = c.get(1).unwrap_or("").trim();
             if is_person_line(who) && !credential().is_match(who) {
                 out.findings.push(Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)));
                 return;

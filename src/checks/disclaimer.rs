@@ -2,6 +2,8 @@
 
 use regex::Regex;
 
+use crate::engine::compile::ShortRegex;
+
 use crate::engine::{shown, Analysis, DocOutcome, Finding};
 use crate::pack::{Cue, Rule};
 
@@ -11,14 +13,14 @@ fn disclaimer_marker() -> &'static Regex {
     )
 }
 
-fn not_advice() -> &'static Regex {
-    regex!(
+fn not_advice() -> &'static ShortRegex {
+    short_regex!(
         r"(?i)not (?:be )?(?:intended (?:as|to be|to replace) )?(?:a substitute|a replacement|medical advice|professional (?:medical )?advice)|(?:does|do|is|are) not (?:constitute|replace|provide|intended as|offer) (?:professional |personal )?(?:medical )?advice|not (?:be )?(?:used|relied on) (?:in place of|as a substitute)|informational purposes only|educational purposes only|not medical advice"
     )
 }
 
-fn consult() -> &'static Regex {
-    regex!(
+fn consult() -> &'static ShortRegex {
+    short_regex!(
         r"(?i)\bconsult\b|seek (?:the )?(?:advice|guidance)|advice of (?:your|a) (?:physician|doctor|health)|(?:talk|speak) (?:to|with) (?:your|a) (?:doctor|physician|health ?care|medical|qualified)|qualified (?:health ?care |medical )?(?:provider|professional|clinician)|call (?:your doctor|911)"
     )
 }

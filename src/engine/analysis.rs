@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::compile::{all_in, Hits};
+use super::compile::{all_in, Hits, ShortRegex};
 use super::CueLexicons;
 use crate::document::{BlockKind, Document};
 use crate::pack::{Gate, Pack};
@@ -41,18 +41,20 @@ pub struct Analysis<'a> {
     health: bool,
 }
 
-fn reference_heading() -> &'static Regex {
-    regex!(r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$")
+fn reference_heading() -> &'static ShortRegex {
+    short_regex!(
+        r"(?i)^\s*(references|sources|citations|bibliography|works cited|footnotes|notes|further reading)\s*:?\s*$"
+    )
 }
 
 /// The author part of a reference entry: "Garbutt, J. C." or "1. Smith J".
-fn reference_author() -> &'static Regex {
-    regex!(r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}\b)")
+fn reference_author() -> &'static ShortRegex {
+    short_regex!(r"^\s*(?:\[?\d{1,3}[.\])]\s*)?\p{Lu}[\p{L}'’-]+,?\s+(?:\p{Lu}\.\s?(?:\p{Lu}\.\s?)?|\p{Lu}{1,3}\b)")
 }
 
 /// A publication year: "(2010)", "(2010a)" or a bare 19xx/20xx.
-fn reference_year() -> &'static Regex {
-    regex!(r"\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}\b")
+fn reference_year() -> &'static ShortRegex {
+    short_regex!(r"\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}\b")
 }
 
 /// How far (in characters, on the same line) the year may follow the author part.
@@ -67,11 +69,11 @@ fn is_reference_entry(t: &str) -> bool {
     if !has_year_digits || !looks_like_citation(t) {
         return false;
     }
-    let Some(author) = reference_author().find(t) else { return false };
-    let rest = &t[author.end()..];
+    let Some(author) = reference_author().find_at(t, 0) else { return false };
+    let rest = &t[author.end..];
     let line = rest.find('\n').map_or(rest, |i| &rest[..i]);
-    let limit = author.end() + line.char_indices().nth(YEAR_WITHIN).map_or(line.len(), |(i, _)| i);
-    reference_year().find_at(t, author.end()).is_some_and(|y| y.start() <= limit)
+    let limit = author.end + line.char_indices().nth(YEAR_WITHIN).map_or(line.len(), |(i, _)| i);
+    reference_year().find_at(t, author.end).is_some_and(|y| y.start <= limit)
 }
 
 fn marker_re() -> &'static Regex {

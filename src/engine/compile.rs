@@ -236,6 +236,60 @@ pub fn fast_regex(src: &str) -> Regex {
         .unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}"))
 }
 
+/// A builtin check's regex for short texts (a block, a line, a name), compiled once per process on
+/// the fast path (see [`ascii_words`]) and without what speeds up searching long texts: a literal
+/// prefilter and a full DFA. Those cost more to build (up to half a millisecond for an alternation
+/// of phrases) than searching a short text saves.
+#[derive(Debug)]
+pub struct ShortRegex(meta::Regex);
+
+/// The capture groups of a [`ShortRegex`] match.
+pub struct Groups<'h> {
+    hay: &'h str,
+    caps: regex_automata::util::captures::Captures,
+}
+
+impl Groups<'_> {
+    /// The text of group `i` (0: the whole match), if it took part in the match.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.caps.get_group(i).and_then(|s| self.hay.get(s.range()))
+    }
+}
+
+impl ShortRegex {
+    /// Compiles a builtin pattern; a builtin that does not compile is a bug the tests catch.
+    pub fn new(src: &str) -> ShortRegex {
+        let config = meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).auto_prefilter(false).dfa(false);
+        meta::Regex::builder()
+            .configure(config)
+            .build(&ascii_words(src))
+            .map(ShortRegex)
+            .unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}"))
+    }
+
+    /// Whether `hay` has a match.
+    pub fn is_match(&self, hay: &str) -> bool {
+        self.0.is_match(hay)
+    }
+
+    /// The first match at or after `start` (which sees the text before it for `\b`).
+    pub fn find_at(&self, hay: &str, start: usize) -> Option<Range<usize>> {
+        self.0.search(&Input::new(hay).range(start..)).map(|m| m.range())
+    }
+
+    /// The groups of the first match.
+    pub fn captures<'h>(&self, hay: &'h str) -> Option<Groups<'h>> {
+        let mut caps = self.0.create_captures();
+        self.0.captures(hay, &mut caps);
+        caps.is_match().then_some(Groups { hay, caps })
+    }
+}
+
+/// A [`ShortRegex`] compiled once per process.
+pub fn cached_short(cell: &'static OnceLock<ShortRegex>, src: &str) -> &'static ShortRegex {
+    cell.get_or_init(|| ShortRegex::new(src))
+}
+
 fn is_word_byte_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
