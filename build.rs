@@ -18,6 +18,23 @@ fn patterns(v: &toml::Value, key: Option<&str>, out: &mut Vec<String>) {
     }
 }
 
+/// The length of `text` before its first `[[test]]` table, when everything from there on is test
+/// tables (the text cut there parses to the same document without its `test` array); else the
+/// whole length.
+fn before_tests(text: &str) -> usize {
+    let Some(cut) = text.find("\n[[test]]").map(|i| i + 1) else { return text.len() };
+    let (Ok(whole), Ok(head)) = (text.parse::<toml::Table>(), text[..cut].parse::<toml::Table>()) else {
+        return text.len();
+    };
+    let mut without = whole;
+    without.remove("test");
+    if without == head {
+        cut
+    } else {
+        text.len()
+    }
+}
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -44,6 +61,14 @@ fn main() {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = f.strip_prefix(&root).unwrap_or(f).to_string_lossy().replace('\\', "/");
         src.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.display().to_string()));
+    }
+    src.push_str("];\n");
+    src.push_str(
+        "/// Per embedded file, the length of its text before its rule tests (`[[test]]` tables, which\n/// only the test suite reads): a run parses that much.\npub(crate) static EMBEDDED_RUN_LEN: &[usize] = &[\n",
+    );
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        src.push_str(&format!("    {},\n", before_tests(&text)));
     }
     src.push_str("];\n");
     // A file that does not parse is reported by the loader at run time; nothing to prepare here.

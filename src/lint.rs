@@ -111,7 +111,7 @@ pub struct Overrides {
 /// Loads rule files from the embedded pack and `extra` paths (files or directories).
 pub fn load_pack(extra: &[PathBuf]) -> crate::Result<Pack> {
     let mut files: Vec<(String, String)> =
-        Pack::embedded_files().iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+        Pack::embedded_run_files().map(|(p, t)| (p.to_string(), t.to_string())).collect();
     for root in extra {
         for path in toml_files(root)? {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;

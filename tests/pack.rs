@@ -95,3 +95,24 @@ fn builtin_checks_and_declarations_match_one_to_one() {
     }
     assert_eq!(declared.len(), copylint::checks::BUILTINS.len());
 }
+
+/// A run parses the embedded files without their `[[test]]` tables, and gets the same pack.
+#[test]
+fn run_files_are_the_pack_without_its_tests() {
+    let full = Pack::embedded().unwrap_or_else(|e| panic!("embedded pack: {e}"));
+    let run_files: Vec<(String, String)> = Pack::embedded_run_files().map(|(p, t)| (p.into(), t.into())).collect();
+    let cut: usize = Pack::embedded_files().iter().map(|(_, t)| t.len()).sum::<usize>()
+        - run_files.iter().map(|(_, t)| t.len()).sum::<usize>();
+    assert!(cut > 10_000, "only {cut} bytes of tests cut");
+    assert!(run_files.iter().all(|(_, t)| !t.contains("[[test]]")));
+    let run = Pack::from_files(run_files).unwrap_or_else(|e| panic!("run pack: {e}"));
+    assert!(run.rules.iter().all(|r| r.tests.is_empty()));
+    let describe = |p: &Pack| {
+        let rules: Vec<String> =
+            p.rules.iter().map(|r| format!("{} {} {:?} {}", r.code, r.name, r.kind, r.docs.what)).collect();
+        let matchers: Vec<String> =
+            p.matchers.iter().map(|m| format!("{:?} {:?} {:?}", m.phrases, m.patterns, m.origins)).collect();
+        (rules, matchers, p.lexicons.clone())
+    };
+    assert_eq!(describe(&run), describe(&full));
+}

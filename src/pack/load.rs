@@ -25,7 +25,8 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(file: &'a str, text: &'a str) -> Ctx<'a> {
-        let embedded = Pack::embedded_files().iter().any(|(p, t)| *p == file && *t == text);
+        let embedded = Pack::embedded_run_files().any(|(p, t)| p == file && t == text)
+            || Pack::embedded_files().iter().any(|(p, t)| *p == file && *t == text);
         Ctx { file, text, lines: std::cell::OnceCell::new(), embedded }
     }
 
