@@ -73,6 +73,8 @@ pub struct Scanner {
     /// Byte tables of the characters that end a search unit (`\n` and a pattern's delimiters);
     /// entry 0 is the line.
     units: Vec<[bool; 256]>,
+    /// Whether a literal holds a line break (then the automaton searches the text in one piece).
+    multiline_literals: bool,
     scale: Scale,
     phrase_count: usize,
     matcher_count: usize,
@@ -100,11 +102,15 @@ impl Pattern {
         Pattern { src, owner, also, unit, re: OnceLock::new() }
     }
 
-    /// Whether the unit `lower[unit]` (the text ASCII-lowercased) holds a literal of each of the
-    /// further required parts.
-    fn has_also(&self, lower: &[u8], unit: &Range<usize>) -> bool {
-        let hay = &lower[unit.clone()];
-        self.also.iter().all(|set| set.iter().any(|l| l.find(hay).is_some()))
+    /// Whether `text[unit]` holds a literal of each of the further required parts (ASCII case
+    /// aside; `scratch` holds the unit lowercased).
+    fn has_also(&self, text: &str, unit: &Range<usize>, scratch: &mut Vec<u8>) -> bool {
+        if self.also.is_empty() {
+            return true;
+        }
+        scratch.clear();
+        scratch.extend(text.as_bytes()[unit.clone()].iter().map(u8::to_ascii_lowercase));
+        self.also.iter().all(|set| set.iter().any(|l| l.find(scratch).is_some()))
     }
 
     /// Builds the forward NFA, and for [`Scale::Throughput`] the reverse NFA and a lazy DFA; never
@@ -377,6 +383,7 @@ impl Scanner {
         }
         let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
         let (literals, entries, spans) = distinct(literals, entries);
+        let multiline_literals = literals.iter().any(|l| l.contains('\n'));
         let ac = if literals.is_empty() {
             None
         } else {
@@ -398,6 +405,7 @@ impl Scanner {
             ungated,
             unicode_folded,
             units: units.into_iter().map(|(_, t)| t).collect(),
+            multiline_literals,
             scale,
             phrase_count,
             matcher_count: pack.matchers.len(),
@@ -482,36 +490,56 @@ impl Scanner {
             state: vec![0..0; self.patterns.len()],
             touched: Vec::new(),
             units: vec![0..0; self.units.len()],
+            scratch: Vec::new(),
         };
-        // Same offsets as `text`: ASCII lowercasing keeps every byte where it was.
-        let lower = text.to_ascii_lowercase();
-        for m in ac.find_overlapping_iter(&lower) {
-            let span = &self.spans[m.pattern().as_usize()];
-            for entry in &self.entries[span.start as usize..span.end as usize] {
-                let info = match *entry {
-                    Entry::Gate(p) => {
-                        gates.see(text, m.start(), p, self, &mut runs);
+        // The automaton searches the text ASCII-lowercased (same offsets), a chunk of whole lines at
+        // a time when no literal holds a line break, so a large file is not copied whole.
+        let mut lower = Vec::new();
+        let mut chunk_start = 0;
+        while chunk_start < text.len() {
+            let chunk_end = if self.multiline_literals { text.len() } else { chunk_end(text, chunk_start) };
+            lower.clear();
+            lower.extend(text.as_bytes()[chunk_start..chunk_end].iter().map(u8::to_ascii_lowercase));
+            for m in ac.find_overlapping_iter(&lower) {
+                let (start, end) = (chunk_start + m.start(), chunk_start + m.end());
+                let span = &self.spans[m.pattern().as_usize()];
+                for entry in &self.entries[span.start as usize..span.end as usize] {
+                    let info = match *entry {
+                        Entry::Gate(p) => {
+                            gates.see(text, start, p, self, &mut runs);
+                            continue;
+                        }
+                        Entry::Fold => {
+                            folded = true;
+                            continue;
+                        }
+                        Entry::Phrase(info) => info,
+                    };
+                    if info.bound_start && text[..start].chars().next_back().is_some_and(is_word_byte_char) {
                         continue;
                     }
-                    Entry::Fold => {
-                        folded = true;
+                    if info.bound_end && text[end..].chars().next().is_some_and(is_word_byte_char) {
                         continue;
                     }
-                    Entry::Phrase(info) => info,
-                };
-                if info.bound_start && text[..m.start()].chars().next_back().is_some_and(is_word_byte_char) {
-                    continue;
+                    by_matcher[info.matcher].push(start..end);
                 }
-                if info.bound_end && text[m.end()..].chars().next().is_some_and(is_word_byte_char) {
-                    continue;
-                }
-                by_matcher[info.matcher].push(m.start()..m.end());
             }
+            chunk_start = chunk_end;
         }
-        gates.flush(&mut runs);
-        runs.retain(|(p, unit)| self.patterns[*p].has_also(lower.as_bytes(), unit));
+        gates.flush(text, self, &mut runs);
         (by_matcher, runs, folded)
     }
+}
+
+/// How much text the automaton searches at a time: [`chunk_end`].
+const CHUNK: usize = 64 * 1024;
+
+/// The end of the chunk starting at `start`: past [`CHUNK`] bytes, at the end of a line.
+fn chunk_end(text: &str, start: usize) -> usize {
+    if text.len() - start <= CHUNK {
+        return text.len();
+    }
+    memchr::memchr(b'\n', &text.as_bytes()[start + CHUNK..]).map_or(text.len(), |i| start + CHUNK + i + 1)
 }
 
 /// The distinct literals, and what each stands for (`entries[spans[i]]` for literal `i`). A word
@@ -551,32 +579,50 @@ struct UnitGates {
     touched: Vec<usize>,
     /// Per unit table: the unit of the latest literal (units of a kind are visited in order).
     units: Vec<Range<usize>>,
+    /// A unit's text lowercased, for [`Pattern::has_also`].
+    scratch: Vec<u8>,
 }
 
 impl UnitGates {
     /// Records a gating literal of pattern `p` at `at`; a pattern leaving a unit runs over it.
     fn see(&mut self, text: &str, at: usize, p: usize, scanner: &Scanner, runs: &mut Vec<(usize, Range<usize>)>) {
-        let unit = &mut self.state[p];
-        if at < unit.end {
+        let seen = self.state[p].clone();
+        if at < seen.end {
             return;
         }
-        if unit.end == 0 {
+        if seen.end == 0 {
             self.touched.push(p);
         } else {
-            runs.push((p, unit.clone()));
+            self.run(text, p, seen, scanner, runs);
         }
         let pattern = &scanner.patterns[p];
         let current = &mut self.units[pattern.unit];
         if !(current.start <= at && at < current.end) {
             *current = unit_around(text.as_bytes(), at, pattern.unit, &scanner.units);
         }
-        *unit = current.clone();
+        self.state[p] = current.clone();
     }
 
     /// The end of the text: every pattern runs over the last unit it was seen in.
-    fn flush(&mut self, runs: &mut Vec<(usize, Range<usize>)>) {
-        for p in self.touched.drain(..) {
-            runs.push((p, std::mem::take(&mut self.state[p])));
+    fn flush(&mut self, text: &str, scanner: &Scanner, runs: &mut Vec<(usize, Range<usize>)>) {
+        let touched = std::mem::take(&mut self.touched);
+        for p in touched {
+            let unit = std::mem::take(&mut self.state[p]);
+            self.run(text, p, unit, scanner, runs);
+        }
+    }
+
+    /// Pattern `p` runs over `unit` if the unit also holds its further required parts.
+    fn run(
+        &mut self,
+        text: &str,
+        p: usize,
+        unit: Range<usize>,
+        scanner: &Scanner,
+        runs: &mut Vec<(usize, Range<usize>)>,
+    ) {
+        if scanner.patterns[p].has_also(text, &unit, &mut self.scratch) {
+            runs.push((p, unit));
         }
     }
 }
@@ -672,6 +718,10 @@ mod tests {
         texts.push("It doeſ not interact with alcohol. You can Keep drinking. I’m clean ſince May.".into());
         // Units: punctuation inside and around matches (a decimal, a thousands comma, brackets).
         texts.push("Only 2.5 mg, (or 1,000 mg!) \"take 10 mg\"; studies: show (it) works. #1 rehab? 95%.".into());
+        // Longer than a chunk of the automaton's search: matches on both sides of chunk ends.
+        let all = texts.join("\n");
+        assert!(all.len() > CHUNK, "{} bytes", all.len());
+        texts.push(all);
         assert!(texts.len() > 10);
         for text in &texts {
             let (mut reference, _, _) = scanner.scan_literals(text);
