@@ -278,8 +278,12 @@ impl ShortRegex {
         self.0.is_match(hay)
     }
 
-    /// The first match at or after `start` (which sees the text before it for `\b`).
+    /// The first match at or after `start` (which sees the text before it for `\b`); none when
+    /// `start` is past the end.
     pub fn find_at(&self, hay: &str, start: usize) -> Option<Range<usize>> {
+        if start > hay.len() {
+            return None;
+        }
         self.0.search(&Input::new(hay).range(start..)).map(|m| m.range())
     }
 
@@ -677,6 +681,20 @@ fn next_char(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_regexes_find_and_capture_like_regexes() {
+        let re = ShortRegex::new(r"(?i)\breviewed\s+by\b\s*:?\s*(.*)$");
+        let groups = re.captures("Medically Reviewed by: Dr. Ana Ruiz").unwrap_or_else(|| panic!("no match"));
+        assert_eq!(groups.get(1), Some("Dr. Ana Ruiz"));
+        assert_eq!(groups.get(2), None);
+        assert!(re.captures("reviewedby").is_none());
+        let year = ShortRegex::new(r"\b(?:19|20)\d{2}\b");
+        assert_eq!(year.find_at("in 2019 and 2020", 0), Some(3..7));
+        // The search starts at `start` but sees the text before it: no word boundary inside "12019".
+        assert_eq!(year.find_at("12019 2020", 1), Some(6..10));
+        assert_eq!(year.find_at("2019", 5), None);
+    }
 
     /// build.rs prepared every embedded pattern exactly as the scanner would at run time.
     #[test]
