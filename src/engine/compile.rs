@@ -549,7 +549,7 @@ fn chunk_end(text: &str, start: usize) -> usize {
 /// The distinct literals, and what each stands for (`entries[spans[i]]` for literal `i`). A word
 /// often gates many patterns ("treatment" gates a dozen) and a phrase can sit in several lexicons:
 /// one automaton pattern per distinct literal means one match where there were a dozen.
-fn distinct(literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec<Entry>, Vec<Range<u32>>) {
+fn distinct(mut literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec<Entry>, Vec<Range<u32>>) {
     let mut order: Vec<usize> = (0..literals.len()).collect();
     order.sort_by(|&a, &b| literals[a].cmp(&literals[b]).then(a.cmp(&b)));
     let mut out_literals: Vec<String> = Vec::new();
@@ -564,7 +564,7 @@ fn distinct(literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec<Ent
                 }
             }
             _ => {
-                out_literals.push(literals[i].clone());
+                out_literals.push(std::mem::take(&mut literals[i]));
                 spans.push(n..n + 1);
             }
         }
