@@ -54,15 +54,10 @@ pub fn dangling_citation_marker(a: &Analysis, idx: usize, rule: &Rule, out: &mut
     }
 }
 
-/// Hash of the text with white space collapsed and case folded, without allocating: the same
-/// bytes as hashing its words (`split_whitespace`), lowercased, joined by single spaces. ASCII
-/// (nearly all copy) is folded a byte at a time; other characters go through `to_lowercase`.
-fn normalized_hash(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
+/// Feeds `out` the bytes of `text` with white space collapsed and case folded: its words
+/// (`split_whitespace`), each character lowercased, joined by single spaces. ASCII (nearly all
+/// copy) is folded a byte at a time; other characters go through `to_lowercase`.
+fn normalized(text: &str, mut out: impl FnMut(u8)) {
     let (mut started, mut gap) = (false, false);
     for c in text.chars() {
         let space =
@@ -72,30 +67,39 @@ fn normalized_hash(text: &str) -> u64 {
             continue;
         }
         if gap {
-            eat(b' ');
+            out(b' ');
             gap = false;
         }
         started = true;
         if c.is_ascii() {
-            eat(c.to_ascii_lowercase() as u8);
+            out(c.to_ascii_lowercase() as u8);
         } else {
             for l in c.to_lowercase() {
                 let mut buf = [0u8; 4];
-                l.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+                l.encode_utf8(&mut buf).bytes().for_each(&mut out);
             }
         }
     }
+}
+
+/// FNV-1a hash of the [`normalized`] text, without allocating.
+fn normalized_hash(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    normalized(text, |b| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    });
     h
 }
 
-/// Whether two texts are equal with white space collapsed and case folded.
+/// Whether two texts are equal once [`normalized`] (only asked when their hashes are equal).
 fn same_normalized(a: &str, b: &str) -> bool {
-    let fold = |t: &str| {
-        t.split_whitespace()
-            .flat_map(|w| std::iter::once(' ').chain(w.chars().flat_map(char::to_lowercase)))
-            .collect::<Vec<char>>()
+    let bytes = |t: &str| {
+        let mut v = Vec::with_capacity(t.len());
+        normalized(t, |b| v.push(b));
+        v
     };
-    fold(a) == fold(b)
+    bytes(a) == bytes(b)
 }
 
 /// E003: a block repeated verbatim (normalized), at least `min_words` long.

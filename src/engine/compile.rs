@@ -80,6 +80,12 @@ pub struct Scanner {
     matcher_count: usize,
 }
 
+/// The regex configuration for searches over short texts (a unit, a block): no literal prefilter
+/// and no full DFA, which cost more to build than such searches save.
+fn unit_regex_config() -> meta::Config {
+    meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).auto_prefilter(false).dfa(false)
+}
+
 /// A pattern, compiled on first use; `focused` when it has a group named `m`.
 #[derive(Debug)]
 struct Pattern {
@@ -119,12 +125,7 @@ impl Pattern {
     /// clause: building them cost more than they save; the one-pass engine serves only anchored
     /// searches).
     fn compile(src: &str, scale: Scale) -> Result<meta::Regex, String> {
-        let config = meta::Config::new()
-            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-            .auto_prefilter(false)
-            .dfa(false)
-            .onepass(false)
-            .hybrid(scale == Scale::Throughput);
+        let config = unit_regex_config().onepass(false).hybrid(scale == Scale::Throughput);
         meta::Regex::builder().configure(config).build(src).map_err(|e| e.to_string())
     }
 
@@ -265,9 +266,8 @@ impl Groups<'_> {
 impl ShortRegex {
     /// Compiles a builtin pattern; a builtin that does not compile is a bug the tests catch.
     pub fn new(src: &str) -> ShortRegex {
-        let config = meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).auto_prefilter(false).dfa(false);
         meta::Regex::builder()
-            .configure(config)
+            .configure(unit_regex_config())
             .build(&ascii_words(src))
             .map(ShortRegex)
             .unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}"))
