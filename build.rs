@@ -74,8 +74,8 @@ fn main() {
     // A file that does not parse is reported by the loader at run time; nothing to prepare here.
     let mut all = Vec::new();
     for f in &files {
-        if let Some(v) = std::fs::read_to_string(f).ok().and_then(|t| t.parse::<toml::Value>().ok()) {
-            patterns(&v, None, &mut all);
+        if let Some(v) = std::fs::read_to_string(f).ok().and_then(|t| t.parse::<toml::Table>().ok()) {
+            patterns(&toml::Value::Table(v), None, &mut all);
         }
     }
     all.sort();

@@ -79,18 +79,20 @@ impl Error {
     }
 }
 
-/// The message of a TOML syntax error. The parser leaves it empty for some errors (a control
-/// character in a comment), so then the offending character is named instead.
+/// The message of a TOML syntax error; a control character is named (parsers have left the message
+/// empty for one in a comment, or called it only a bad comment character).
 pub(crate) fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map_or(0, |s| s.start);
+    let found = text.get(at..).and_then(|t| t.chars().next());
+    // A control character is named whatever the parser said about it (it may say nothing).
+    if let Some(c) = found.filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return format!("invalid character U+{:04X} (control characters are not allowed in TOML)", c as u32);
+    }
     let message = e.message().trim();
     if !message.is_empty() {
         return message.to_string();
     }
-    let at = e.span().map_or(0, |s| s.start);
-    match text.get(at..).and_then(|t| t.chars().next()) {
-        Some(c) if c.is_control() => {
-            format!("invalid character U+{:04X} (control characters are not allowed in TOML)", c as u32)
-        }
+    match found {
         Some(c) => format!("invalid TOML at `{c}`"),
         None => "invalid TOML (unexpected end of file)".to_string(),
     }

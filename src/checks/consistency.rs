@@ -16,6 +16,10 @@ fn ceiling() -> &'static Regex {
     )
 }
 
+/// What every match of [`ceiling`] and of [`toxic`] contains (see [`super::mentions_any`]): their
+/// unit. A page without is not searched, and the regexes are not compiled.
+const DOSE_UNITS: &[&str] = &["mg", "milligrams"];
+
 fn toxic() -> &'static Regex {
     regex!(
         r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b"
@@ -34,6 +38,9 @@ fn number(c: &regex::Captures, groups: &[usize]) -> Option<(f64, Range<usize>)> 
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
 pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
+    if !super::mentions_any(text, DOSE_UNITS) {
+        return;
+    }
     let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = toxic()
         .captures_iter(text)
         .filter_map(|c| {
@@ -91,11 +98,18 @@ fn class_claim() -> &'static Regex {
     )
 }
 
+/// What every match of [`class_claim`] contains: a class name (see [`super::mentions_any`]).
+const CLASS_WORDS: &[&str] =
+    &["benzodiazepine", "opioid", "narcotic", "stimulant", "depressant", "barbiturate", "muscle relaxant"];
+
 /// X007: incompatible class labels for one drug ("is a benzodiazepine" / "is not a benzodiazepine").
 pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
     // (drug, class) -> (affirmed spans, denied spans)
     let mut claims: ClassClaims = BTreeMap::new();
+    if !super::mentions_any(text, CLASS_WORDS) {
+        return;
+    }
     for c in class_claim().captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let span = whole.start()..whole.end();
@@ -224,9 +238,47 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     }
 }
 
-/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
-pub(super) fn warm() {
-    ceiling();
-    toxic();
-    class_claim();
+#[cfg(test)]
+mod tests {
+    use super::{ceiling, class_claim, toxic, CLASS_WORDS, DOSE_UNITS};
+    use crate::checks::tests::{gate_is_sound, SEPARATORS};
+
+    #[test]
+    fn dose_and_class_regexes_match_only_past_their_gates() {
+        assert!(ceiling().is_match("do not exceed 40 mg") && toxic().is_match("a lethal dose is 900 milligrams"));
+        assert!(class_claim().is_match("it is not an opioid"));
+        let lead = &[
+            "Do not exceed",
+            "up to",
+            "no more than",
+            "never take more than",
+            "maximum daily dose is",
+            "a toxic dose of",
+            "Lethal amount",
+            "x",
+        ][..];
+        let number = &["5", "1,000", "2.5", "40", "x"][..];
+        let unit =
+            &["mg", "MG", "Mg", "milligrams", "MILLIGRAMS", "milligram", "mgs", "m g", "\u{17F}", "\u{212A}"][..];
+        let tail = &["", " toxicity", " is lethal", " can cause an overdose", " fatal", "s"][..];
+        for re in [ceiling(), toxic()] {
+            gate_is_sound(re, DOSE_UNITS, &[lead, SEPARATORS, number, SEPARATORS, unit, tail, SEPARATORS]);
+        }
+        let verb = &["is", "Are", "isn't", "is not", "are not", "IS", "x"][..];
+        let article = &["", "not ", "a ", "an ", "considered a ", "classified as an "][..];
+        let class = &[
+            "opioid",
+            "Benzodiazepine",
+            "narcotic",
+            "stimulant",
+            "\u{17F}timulant",
+            "depre\u{17F}\u{17F}ant",
+            "antidepressant",
+            "muscle relaxant",
+            "barbiturate",
+            "depression",
+            "stimulus",
+        ][..];
+        gate_is_sound(class_claim(), CLASS_WORDS, &[verb, SEPARATORS, article, class, &["", "s", "x"], SEPARATORS]);
+    }
 }

@@ -3,7 +3,8 @@
 //! units where a literal of each of its gating parts occurs: the stretch of a line (a block of
 //! visible text) between two characters the pattern can never match (`.`, `,`, `;`, ...). A page
 //! pays for the few patterns it can match, and a pattern is compiled the first time a page needs
-//! it (without the regex engine's own prefilter: the gate already found its literals).
+//! it (without the regex engine's own prefilter: the gate already found its literals). A run over
+//! a few pages builds no automaton: each page indexes itself instead ([`Scale::StartUp`]).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -15,6 +16,7 @@ use regex_automata::{meta, Input};
 
 pub use super::gates::ascii_words;
 use super::gates::{case_insensitive, gate_literals, unit_delimiters};
+use super::trigrams::TrigramIndex;
 use crate::pack::{MatcherId, Pack};
 
 /// Size limit for user regexes (a huge pattern is a config error, not a hang).
@@ -27,7 +29,8 @@ pub enum Scale {
     #[default]
     Throughput,
     /// Little text (a page or a few, as an editor or a pre-commit hook asks): the cheapest build.
-    /// The automaton stays a non-contiguous NFA (not converted to the faster contiguous form) and a
+    /// No automaton is built: each page's literals are found through a trigram index of the page
+    /// ([`TrigramIndex`]; a text longer than [`SMALL_TEXT`] gets a non-contiguous automaton). A
     /// pattern is compiled to its forward NFA alone (searched by a backtracker; no reverse NFA, no
     /// lazy DFA), so a page pays less to start than it would save by searching faster.
     StartUp,
@@ -61,8 +64,13 @@ struct PhraseInfo {
 /// The compiled scanner.
 #[derive(Debug)]
 pub struct Scanner {
-    ac: Option<AhoCorasick>,
-    /// What each automaton pattern stands for: `entries[spans[i]]` for pattern `i`.
+    /// The distinct literals: phrases, gating literals and [`ASCII_FOLDS`].
+    literals: Vec<String>,
+    /// The automaton over `literals`, built with the scanner for throughput. At start-up scale a
+    /// text up to [`SMALL_TEXT`] is searched through a [`TrigramIndex`] of its own instead, and
+    /// the automaton is built only if a longer text comes (`None`: it could not be built).
+    ac: OnceLock<Option<AhoCorasick>>,
+    /// What each literal stands for: `entries[spans[i]]` for literal `i`.
     entries: Vec<Entry>,
     spans: Vec<Range<u32>>,
     patterns: Vec<Pattern>,
@@ -388,20 +396,14 @@ impl Scanner {
         let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
         let (literals, entries, spans) = distinct(literals, entries);
         let multiline_literals = literals.iter().any(|l| l.contains('\n'));
-        let ac = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                // The text is searched ASCII-lowercased (see `scan_literals`) and every literal is
-                // lowercase: building an ASCII case-insensitive automaton costs three times as much.
-                AhoCorasickBuilder::new()
-                    .kind((scale == Scale::StartUp).then_some(AhoCorasickKind::NoncontiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&literals)
-                    .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?,
-            )
-        };
+        let ac = OnceLock::new();
+        if scale == Scale::Throughput && !literals.is_empty() {
+            let built = automaton(&literals, scale)
+                .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?;
+            let _ = ac.set(Some(built));
+        }
         Ok(Scanner {
+            literals,
             ac,
             entries,
             spans,
@@ -480,7 +482,15 @@ impl Scanner {
         Hits::sorted(by_matcher)
     }
 
-    /// The automaton pass: phrase hits per matcher; the `(pattern, unit)` pairs where the unit (the
+    /// The automaton to search a text of `len` bytes with; `None`: a trigram index of the text.
+    fn automaton_for(&self, len: usize) -> Option<&AhoCorasick> {
+        if self.scale == Scale::StartUp && len <= SMALL_TEXT {
+            return None;
+        }
+        self.ac.get_or_init(|| automaton(&self.literals, self.scale).ok()).as_ref()
+    }
+
+    /// The literal pass: phrase hits per matcher; the `(pattern, unit)` pairs where the unit (the
     /// stretch of a line between two characters the pattern cannot match) has a literal of each of
     /// the pattern's required parts, so the pattern runs there; whether the text has a character of
     /// [`ASCII_FOLDS`].
@@ -489,50 +499,76 @@ impl Scanner {
         let mut by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count];
         let mut runs = Vec::new();
         let mut folded = false;
-        let Some(ac) = &self.ac else { return (by_matcher, runs, folded) };
+        if self.literals.is_empty() {
+            return (by_matcher, runs, folded);
+        }
         let mut gates = UnitGates {
             state: vec![0..0; self.patterns.len()],
             touched: Vec::new(),
             units: vec![0..0; self.units.len()],
             scratch: Vec::new(),
         };
-        // The automaton searches the text ASCII-lowercased (same offsets), a chunk of whole lines at
-        // a time when no literal holds a line break, so a large file is not copied whole.
-        let mut lower = Vec::new();
-        let mut chunk_start = 0;
-        while chunk_start < text.len() {
-            let chunk_end = if self.multiline_literals { text.len() } else { chunk_end(text, chunk_start) };
-            lower.clear();
-            lower.extend(text.as_bytes()[chunk_start..chunk_end].iter().map(u8::to_ascii_lowercase));
-            for m in ac.find_overlapping_iter(&lower) {
-                let (start, end) = (chunk_start + m.start(), chunk_start + m.end());
-                let span = &self.spans[m.pattern().as_usize()];
-                for entry in &self.entries[span.start as usize..span.end as usize] {
-                    let info = match *entry {
-                        Entry::Gate(p) => {
-                            gates.see(text, start, p, self, &mut runs);
-                            continue;
-                        }
-                        Entry::Fold => {
-                            folded = true;
-                            continue;
-                        }
-                        Entry::Phrase(info) => info,
-                    };
-                    if info.bound_start && text[..start].chars().next_back().is_some_and(is_word_byte_char) {
+        // Literal `literal` at `start..end`; matches come by end, then by start.
+        let mut found = |literal: usize, start: usize, end: usize| {
+            let span = &self.spans[literal];
+            for entry in &self.entries[span.start as usize..span.end as usize] {
+                let info = match *entry {
+                    Entry::Gate(p) => {
+                        gates.see(text, start, p, self, &mut runs);
                         continue;
                     }
-                    if info.bound_end && text[end..].chars().next().is_some_and(is_word_byte_char) {
+                    Entry::Fold => {
+                        folded = true;
                         continue;
                     }
-                    by_matcher[info.matcher].push(start..end);
+                    Entry::Phrase(info) => info,
+                };
+                if info.bound_start && text[..start].chars().next_back().is_some_and(is_word_byte_char) {
+                    continue;
                 }
+                if info.bound_end && text[end..].chars().next().is_some_and(is_word_byte_char) {
+                    continue;
+                }
+                by_matcher[info.matcher].push(start..end);
             }
-            chunk_start = chunk_end;
+        };
+        // The text is searched ASCII-lowercased (same offsets) and every literal is lowercase: an
+        // ASCII case-insensitive automaton costs three times as much to build.
+        let mut lower = Vec::new();
+        if let Some(ac) = self.automaton_for(text.len()) {
+            // A chunk of whole lines at a time when no literal holds a line break, so a large file
+            // is not copied whole.
+            let mut chunk_start = 0;
+            while chunk_start < text.len() {
+                let chunk_end = if self.multiline_literals { text.len() } else { chunk_end(text, chunk_start) };
+                lower.clear();
+                lower.extend(text.as_bytes()[chunk_start..chunk_end].iter().map(u8::to_ascii_lowercase));
+                for m in ac.find_overlapping_iter(&lower) {
+                    found(m.pattern().as_usize(), chunk_start + m.start(), chunk_start + m.end());
+                }
+                chunk_start = chunk_end;
+            }
+        } else {
+            lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+            for (literal, at) in TrigramIndex::new(&lower).find_all(&self.literals) {
+                found(literal, at.start, at.end);
+            }
         }
         gates.flush(text, self, &mut runs);
         (by_matcher, runs, folded)
     }
+}
+
+/// The longest text searched through a [`TrigramIndex`] at start-up scale, not the automaton.
+const SMALL_TEXT: usize = 256 * 1024;
+
+/// The automaton over `literals`: a non-contiguous NFA at start-up (cheaper to build), else the
+/// faster contiguous form.
+fn automaton(literals: &[String], scale: Scale) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .kind((scale == Scale::StartUp).then_some(AhoCorasickKind::NoncontiguousNFA))
+        .match_kind(MatchKind::Standard)
+        .build(literals)
 }
 
 /// How much text the automaton searches at a time: [`chunk_end`].
@@ -752,5 +788,17 @@ mod tests {
             assert_eq!(found, Hits::sorted(reference).by_matcher);
             assert_eq!(lean.scan(text).by_matcher, found, "start-up scale differs on {text:?}");
         }
+        // Start-up scale searches a text longer than SMALL_TEXT with an automaton, not an index.
+        let mut long = String::new();
+        for t in texts.iter().cycle() {
+            if long.len() > SMALL_TEXT {
+                break;
+            }
+            long.push_str(t);
+            long.push('\n');
+        }
+        assert!(long.len() > SMALL_TEXT && lean.ac.get().is_none());
+        assert_eq!(lean.scan(&long).by_matcher, scanner.scan(&long).by_matcher);
+        assert!(lean.ac.get().is_some_and(Option::is_some), "start-up scale built its automaton");
     }
 }

@@ -5,6 +5,7 @@ pub mod compile;
 mod cues;
 pub mod gates;
 mod kinds;
+mod trigrams;
 
 pub use kinds::shown;
 
