@@ -4,27 +4,25 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use regex::Regex;
-
 use super::disclaimer::indication_name;
+use super::Gated;
 use crate::engine::{shown, Analysis, Assertion, DocOutcome, Finding};
 use crate::pack::{Cue, Rule};
 
-fn ceiling() -> &'static Regex {
-    regex!(
-        r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b"
-    )
-}
-
-/// What every match of [`ceiling`] and of [`toxic`] contains (see [`super::mentions_any`]): their
-/// unit. A page without is not searched, and the regexes are not compiled.
+/// Their unit: what every match of [`CEILING`] and of [`TOXIC`] contains.
 const DOSE_UNITS: &[&str] = &["mg", "milligrams"];
 
-fn toxic() -> &'static Regex {
-    regex!(
-        r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b"
-    )
-}
+/// A stated maximum dose.
+static CEILING: Gated = Gated::new(
+    DOSE_UNITS,
+    r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
+);
+
+/// A dose called toxic.
+static TOXIC: Gated = Gated::new(
+    DOSE_UNITS,
+    r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
+);
 
 /// Spans affirming and denying one (drug, class) pair.
 type ClassClaims = BTreeMap<(Option<usize>, String), (Vec<Range<usize>>, Vec<Range<usize>>)>;
@@ -38,10 +36,8 @@ fn number(c: &regex::Captures, groups: &[usize]) -> Option<(f64, Range<usize>)> 
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
 pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
-    if !super::mentions_any(text, DOSE_UNITS) {
-        return;
-    }
-    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = toxic()
+    let (Some(toxic), Some(ceiling)) = (TOXIC.for_text(text), CEILING.for_text(text)) else { return };
+    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = toxic
         .captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
@@ -61,7 +57,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
             value: Some(*v),
         });
     }
-    for c in ceiling().captures_iter(text) {
+    for c in ceiling.captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let Some((max, _)) = number(&c, &[1]) else {
             continue;
@@ -92,25 +88,19 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
     }
 }
 
-fn class_claim() -> &'static Regex {
-    regex!(
-        r"(?i)\b(is|are|isn't|aren't|is not|are not)\s+(not\s+)?(?:an?\s+|considered (?:an?\s+)?|classified as (?:an?\s+)?)?(benzodiazepine|opioid|narcotic|stimulant|depressant|barbiturate|muscle relaxant|antidepressant)s?\b"
-    )
-}
-
-/// What every match of [`class_claim`] contains: a class name (see [`super::mentions_any`]).
-const CLASS_WORDS: &[&str] =
-    &["benzodiazepine", "opioid", "narcotic", "stimulant", "depressant", "barbiturate", "muscle relaxant"];
+/// A drug class affirmed or denied; every match names a class.
+static CLASS_CLAIM: Gated = Gated::new(
+    &["benzodiazepine", "opioid", "narcotic", "stimulant", "depressant", "barbiturate", "muscle relaxant"],
+    r"(?i)\b(is|are|isn't|aren't|is not|are not)\s+(not\s+)?(?:an?\s+|considered (?:an?\s+)?|classified as (?:an?\s+)?)?(benzodiazepine|opioid|narcotic|stimulant|depressant|barbiturate|muscle relaxant|antidepressant)s?\b",
+);
 
 /// X007: incompatible class labels for one drug ("is a benzodiazepine" / "is not a benzodiazepine").
 pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
     // (drug, class) -> (affirmed spans, denied spans)
     let mut claims: ClassClaims = BTreeMap::new();
-    if !super::mentions_any(text, CLASS_WORDS) {
-        return;
-    }
-    for c in class_claim().captures_iter(text) {
+    let Some(class_claim) = CLASS_CLAIM.for_text(text) else { return };
+    for c in class_claim.captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let span = whole.start()..whole.end();
         let sent = a.sentence_span(span.start);
@@ -240,13 +230,14 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
 
 #[cfg(test)]
 mod tests {
-    use super::{ceiling, class_claim, toxic, CLASS_WORDS, DOSE_UNITS};
+    use super::{CEILING, CLASS_CLAIM, TOXIC};
     use crate::checks::tests::{gate_is_sound, SEPARATORS};
 
     #[test]
     fn dose_and_class_regexes_match_only_past_their_gates() {
-        assert!(ceiling().is_match("do not exceed 40 mg") && toxic().is_match("a lethal dose is 900 milligrams"));
-        assert!(class_claim().is_match("it is not an opioid"));
+        assert!(CEILING.regex().is_match("do not exceed 40 mg"));
+        assert!(TOXIC.regex().is_match("a lethal dose is 900 milligrams"));
+        assert!(CLASS_CLAIM.regex().is_match("it is not an opioid"));
         let lead = &[
             "Do not exceed",
             "up to",
@@ -261,8 +252,8 @@ mod tests {
         let unit =
             &["mg", "MG", "Mg", "milligrams", "MILLIGRAMS", "milligram", "mgs", "m g", "\u{17F}", "\u{212A}"][..];
         let tail = &["", " toxicity", " is lethal", " can cause an overdose", " fatal", "s"][..];
-        for re in [ceiling(), toxic()] {
-            gate_is_sound(re, DOSE_UNITS, &[lead, SEPARATORS, number, SEPARATORS, unit, tail, SEPARATORS]);
+        for gated in [&CEILING, &TOXIC] {
+            gate_is_sound(gated, &[lead, SEPARATORS, number, SEPARATORS, unit, tail, SEPARATORS]);
         }
         let verb = &["is", "Are", "isn't", "is not", "are not", "IS", "x"][..];
         let article = &["", "not ", "a ", "an ", "considered a ", "classified as an "][..];
@@ -279,6 +270,6 @@ mod tests {
             "depression",
             "stimulus",
         ][..];
-        gate_is_sound(class_claim(), CLASS_WORDS, &[verb, SEPARATORS, article, class, &["", "s", "x"], SEPARATORS]);
+        gate_is_sound(&CLASS_CLAIM, &[verb, SEPARATORS, article, class, &["", "s", "x"], SEPARATORS]);
     }
 }

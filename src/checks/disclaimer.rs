@@ -13,9 +13,6 @@ fn disclaimer_marker() -> &'static Regex {
     )
 }
 
-/// What every match of [`disclaimer_marker`] contains (see [`super::mentions_any`]).
-const DISCLAIMER_WORDS: &[&str] = &["disclaimer", "informational", "educational", "medical"];
-
 fn not_advice() -> &'static ShortRegex {
     short_regex!(
         r"(?i)not (?:be )?(?:intended (?:as|to be|to replace) )?(?:a substitute|a replacement|medical advice|professional (?:medical )?advice)|(?:does|do|is|are) not (?:constitute|replace|provide|intended as|offer) (?:professional |personal )?(?:medical )?advice|not (?:be )?(?:used|relied on) (?:in place of|as a substitute)|informational purposes only|educational purposes only|not medical advice"
@@ -32,9 +29,6 @@ fn consult() -> &'static ShortRegex {
 /// Adjacent blocks are joined, so a disclaimer split across lines is read whole.
 pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let doc = a.doc;
-    if !super::mentions_any(&doc.text, DISCLAIMER_WORDS) {
-        return;
-    }
     // One pass over the page for disclaimer wording, then only the blocks that have it.
     let mut blocks: Vec<usize> =
         disclaimer_marker().find_iter(&doc.text).filter_map(|m| doc.block_at(m.start())).collect();
@@ -125,37 +119,4 @@ pub(super) fn warm() {
     disclaimer_marker();
     not_advice();
     consult();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{disclaimer_marker, DISCLAIMER_WORDS};
-    use crate::checks::tests::{gate_is_sound, SEPARATORS};
-
-    #[test]
-    fn disclaimer_wording_matches_only_past_its_gate() {
-        assert!(disclaimer_marker().is_match("This page is for educational purposes only."));
-        let lead = &["", "Medical", "not", "does not", "is not", "not intended as", "x"][..];
-        let verb = &[
-            "",
-            "a substitute for",
-            "a replacement for",
-            "intended to replace",
-            "constitute",
-            "provide",
-            "professional",
-        ][..];
-        let word = &[
-            "disclaimer",
-            "Di\u{17F}claimer",
-            "DISCLAIMER",
-            "medical",
-            "MEDICAL advice",
-            "informational purposes only",
-            "Educational Purposes Only",
-            "medicine",
-            "x",
-        ][..];
-        gate_is_sound(disclaimer_marker(), DISCLAIMER_WORDS, &[lead, SEPARATORS, verb, SEPARATORS, word, SEPARATORS]);
-    }
 }

@@ -94,6 +94,9 @@ fn normalized_hash(text: &str) -> u64 {
 
 /// Whether two texts are equal once [`normalized`] (only asked when their hashes are equal).
 fn same_normalized(a: &str, b: &str) -> bool {
+    if a == b {
+        return true; // a verbatim copy, the common case
+    }
     let bytes = |t: &str| {
         let mut v = Vec::with_capacity(t.len());
         normalized(t, |b| v.push(b));

@@ -7,6 +7,11 @@ mod consistency;
 mod disclaimer;
 mod editorial;
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
 use crate::engine::{Analysis, DocOutcome};
 use crate::pack::Rule;
 
@@ -29,24 +34,45 @@ pub const BUILTINS: &[(&str, CheckFn)] = &[
     ("fda_status", consistency::fda_status),
 ];
 
-/// Whether `text` may contain one of `words` (ASCII lowercase) case-insensitively: a cheap test a
-/// whole-text regex must pass before it runs (and is compiled), exact when every match of the
-/// regex contains one of the words. Unicode case folding maps only `ſ` and the Kelvin sign onto
-/// ASCII letters (`s` and `k`): a text with either may match any word; in any other text a
-/// case-insensitive match is an ASCII case-insensitive one.
-pub(crate) fn mentions_any(text: &str, words: &[&str]) -> bool {
-    let hay = text.as_bytes();
-    if memchr::memmem::find(hay, "\u{17F}".as_bytes()).is_some()
-        || memchr::memmem::find(hay, "\u{212A}".as_bytes()).is_some()
-    {
-        return true;
+/// A whole-text regex with words one of which every match contains. A page must mention one (a
+/// cheap test: one automaton pass) before the regex is compiled for it: a page or a few that never
+/// do never pay for compiling it. Once compiled, the regex runs on every page (its own literal
+/// search is as quick as the test).
+pub(crate) struct Gated {
+    words: &'static [&'static str],
+    src: &'static str,
+    gate: OnceLock<Option<AhoCorasick>>,
+    regex: OnceLock<Regex>,
+}
+
+impl Gated {
+    pub(crate) const fn new(words: &'static [&'static str], src: &'static str) -> Gated {
+        Gated { words, src, gate: OnceLock::new(), regex: OnceLock::new() }
     }
-    words.iter().any(|w| {
-        let w = w.as_bytes();
-        let Some(&first) = w.first() else { return true };
-        memchr::memchr2_iter(first, first.to_ascii_uppercase(), hay)
-            .any(|i| hay.get(i..i + w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w)))
-    })
+
+    /// The regex, compiled now if it was not.
+    pub(crate) fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| crate::engine::compile::fast_regex(self.src))
+    }
+
+    /// The regex, unless it is not compiled yet and cannot match `text`.
+    pub(crate) fn for_text(&self, text: &str) -> Option<&Regex> {
+        match self.regex.get() {
+            Some(re) => Some(re),
+            None => self.may_match(text).then(|| self.regex()),
+        }
+    }
+
+    /// Whether `text` may contain one of the words case-insensitively. Unicode case folding maps
+    /// only `ſ` and the Kelvin sign onto ASCII letters (`s` and `k`): a text with either may match
+    /// any word; in any other text a case-insensitive match is an ASCII case-insensitive one.
+    fn may_match(&self, text: &str) -> bool {
+        let gate = self.gate.get_or_init(|| {
+            let folds = ["\u{17F}", "\u{212A}"];
+            AhoCorasick::builder().ascii_case_insensitive(true).build(self.words.iter().chain(&folds)).ok()
+        });
+        gate.as_ref().is_none_or(|a| a.is_match(text))
+    }
 }
 
 /// Compiles the builtin checks' regexes that every page needs now. A run calls it on a spare thread
@@ -70,18 +96,27 @@ pub fn get(id: &str) -> Option<CheckFn> {
 
 #[cfg(test)]
 mod tests {
-    use super::mentions_any;
+    use super::Gated;
     use proptest::prelude::*;
 
     #[test]
     fn mentions_ignore_ascii_case_and_distrust_unicode_folds() {
-        assert!(mentions_any("Take 5 MG daily", &["mg"]));
-        assert!(mentions_any("it is an Opioid.", &["benzodiazepine", "opioid"]));
-        assert!(!mentions_any("no dose units here", &["mg", "milligrams"]));
-        assert!(!mentions_any("m g", &["mg"]));
+        let mentions = |text: &str, words: &'static [&'static str]| Gated::new(words, "x").may_match(text);
+        assert!(mentions("Take 5 MG daily", &["mg"]));
+        assert!(mentions("it is an Opioid.", &["benzodiazepine", "opioid"]));
+        assert!(!mentions("no dose units here", &["mg", "milligrams"]));
+        assert!(!mentions("m g", &["mg"]));
         // `ſ` folds to `s` and the Kelvin sign to `k`: such a text may match words it does not spell.
-        assert!(mentions_any("a ſtimulant", &["stimulant"]));
-        assert!(mentions_any("\u{212A}", &["opioid"]));
+        assert!(mentions("a ſtimulant", &["stimulant"]));
+        assert!(mentions("\u{212A}", &["opioid"]));
+    }
+
+    #[test]
+    fn a_gated_regex_compiles_for_the_first_page_with_its_words() {
+        let gated = Gated::new(&["opioid"], r"(?i)\bopioids?\b");
+        assert!(gated.for_text("nothing to see").is_none() && gated.regex.get().is_none());
+        assert!(gated.for_text("an Opioid").is_some_and(|re| re.is_match("an Opioid")));
+        assert!(gated.for_text("nothing to see").is_some(), "once compiled, it runs on every page");
     }
 
     /// Separators between the parts of a generated text.
@@ -90,12 +125,13 @@ mod tests {
     /// Every text a regex matches passes its gate. Texts are one to three runs of `slots`, one
     /// choice per slot (its language's parts, in several cases, with `ſ` and the Kelvin sign, and
     /// near misses), so that many of them match.
-    pub(super) fn gate_is_sound(re: &regex::Regex, words: &[&str], slots: &[&[&'static str]]) {
+    pub(super) fn gate_is_sound(gated: &Gated, slots: &[&[&'static str]]) {
+        let re = gated.regex();
         let run: Vec<_> = slots.iter().map(|s| prop::sample::select(s.to_vec())).collect();
         let text = proptest::collection::vec(run, 1..4).prop_map(|v| v.concat().concat());
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
         let outcome = runner.run(&text, |t| {
-            prop_assert!(!re.is_match(&t) || mentions_any(&t, words), "{t:?} matches {re} but misses {words:?}");
+            prop_assert!(!re.is_match(&t) || gated.may_match(&t), "{t:?} matches {re} but misses {:?}", gated.words);
             Ok(())
         });
         if let Err(e) = outcome {

@@ -99,15 +99,28 @@ pub(crate) fn severity(rule: &Rule, cues: CueSet) -> Severity {
     }
 }
 
-/// Collapses white space and shortens long matched text for messages.
+/// Collapses white space and shortens long matched text for messages: past 80 characters, the
+/// first 77 and "...". Reads no further than it shows (a finding may span a long paragraph).
 pub fn shown(text: &str) -> String {
-    let s: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > 80 {
-        let cut: String = s.chars().take(77).collect();
-        format!("{cut}...")
-    } else {
-        s
+    const MAX: usize = 80;
+    const KEPT: usize = 77;
+    let mut s = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if !s.is_empty() {
+            s.push(' ');
+            chars += 1;
+        }
+        s.push_str(word);
+        chars += word.chars().count();
+        if chars > MAX {
+            let cut = s.char_indices().nth(KEPT).map_or(s.len(), |(i, _)| i);
+            s.truncate(cut);
+            s.push_str("...");
+            return s;
+        }
     }
+    s
 }
 
 fn fix_for(rule: &Rule, text: &str) -> Option<String> {
@@ -298,5 +311,40 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
             paired: false,
             value: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+    use proptest::prelude::*;
+
+    /// What `shown` computed before it learned to stop early.
+    fn oracle(text: &str) -> String {
+        let s: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if s.chars().count() > 80 {
+            let cut: String = s.chars().take(77).collect();
+            format!("{cut}...")
+        } else {
+            s
+        }
+    }
+
+    #[test]
+    fn shown_collapses_and_shortens() {
+        assert_eq!(shown("  a \n b\t"), "a b");
+        let long = "word ".repeat(40);
+        assert_eq!(shown(&long), format!("{}...", &long[..77]));
+        assert_eq!(shown(&"é".repeat(81)), format!("{}...", "é".repeat(77)));
+        assert_eq!(shown(&"x".repeat(80)), "x".repeat(80));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn shown_is_what_it_was(words in proptest::collection::vec("[a-zé’]{0,30}", 0..12), spaces in proptest::collection::vec("[ \t\n\u{a0}]{1,3}", 12)) {
+            let text: String = words.iter().zip(&spaces).map(|(w, s)| format!("{w}{s}")).collect();
+            prop_assert_eq!(shown(&text), oracle(&text));
+        }
     }
 }
