@@ -33,6 +33,20 @@ fn number(c: &regex::Captures, groups: &[usize]) -> Option<(f64, Range<usize>)> 
     groups.iter().find_map(|g| c.get(*g)).and_then(|m| m.as_str().parse().ok().map(|v| (v, m.start()..m.end())))
 }
 
+/// Compiles the gated regexes that `text` may need (`None`: all of them).
+pub(super) fn warm_gated(text: Option<&str>) {
+    for gated in [&CEILING, &TOXIC, &CLASS_CLAIM] {
+        match text {
+            Some(text) => {
+                gated.for_text(text);
+            }
+            None => {
+                gated.regex();
+            }
+        }
+    }
+}
+
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
 pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;

@@ -77,11 +77,27 @@ impl Gated {
 
 /// Compiles the builtin checks' regexes that every page needs now. A run calls it on a spare thread
 /// at start-up, so that compiling them (~3 ms) overlaps loading the pack instead of following it.
-/// The dose and drug-class regexes compile for the first page that mentions their words.
+/// The gated ones (dose figures, drug classes) follow, by [`warm_for`].
 pub fn warm_up() {
     attribution::warm();
     disclaimer::warm();
     crate::engine::analysis::warm();
+}
+
+/// Compiles the gated regexes (see [`Gated`]) that the files at `paths` may need, or all of them
+/// (`None`: a large run, where some page will).
+pub fn warm_for(paths: Option<Vec<std::path::PathBuf>>) {
+    let Some(paths) = paths else {
+        consistency::warm_gated(None);
+        return;
+    };
+    for path in paths {
+        // Markup and all: a superset of the page's text. A file that cannot be read as UTF-8 here
+        // has its regexes compiled when it is linted, if it needs them.
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            consistency::warm_gated(Some(&text));
+        }
+    }
 }
 
 /// Whether a builtin check with this id exists.

@@ -117,14 +117,14 @@ fn scale_for(inputs: &[Input]) -> Scale {
 
 /// Resolves each input's configuration (nearest file walking up, or `--config`) and builds one
 /// profile per distinct configuration.
-fn profiles(args: &CheckArgs, inputs: &[Input]) -> crate::Result<(Vec<Profile>, Vec<usize>)> {
+fn profiles(args: &CheckArgs, inputs: &[Input], scale: Scale) -> crate::Result<(Vec<Profile>, Vec<usize>)> {
     // The embedded pack validates configuration files; loaded only if there is one.
     let base = std::cell::OnceCell::new();
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         rule_packs: args.extra_rules.clone(),
-        scale: scale_for(inputs),
+        scale,
     };
     let mut by_path: HashMap<Option<PathBuf>, usize> = HashMap::new();
     let mut dir_cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
@@ -171,10 +171,23 @@ fn profiles(args: &CheckArgs, inputs: &[Input]) -> crate::Result<(Vec<Profile>, 
 }
 
 fn check(args: CheckArgs) -> u8 {
-    std::thread::spawn(crate::checks::warm_up);
+    // A spare thread compiles the builtin checks' regexes while the pack loads: those every page
+    // needs at once, then those the inputs need (all of them for a large run).
+    let (warm, wanted) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        crate::checks::warm_up();
+        if let Ok(inputs) = wanted.recv() {
+            crate::checks::warm_for(inputs);
+        }
+    });
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let (inputs, errors) = discover(&paths, args.stdin_filename.as_deref());
-    let (profiles, assign) = match profiles(&args, &inputs) {
+    let scale = scale_for(&inputs);
+    let _ = warm.send(match scale {
+        Scale::StartUp => Some(inputs.iter().filter(|i| !i.stdin).map(|i| i.path.clone()).collect()),
+        Scale::Throughput => None,
+    });
+    let (profiles, assign) = match profiles(&args, &inputs, scale) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
