@@ -199,9 +199,11 @@ fn looks_like_citation(t: &str) -> bool {
     t.matches('.').count() >= 2 && t.split_whitespace().count() >= 5
 }
 
-/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
+/// Compiles this module's regexes that every page needs (start-up warms them on another core
+/// while the pack loads); those of reference entries compile for the first page with an entry.
 pub(crate) fn warm() {
     reference_heading();
+    marker_re();
 }
 
 #[cfg(test)]
