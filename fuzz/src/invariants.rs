@@ -4,7 +4,7 @@
 //!
 //! Invariants: no panic; every span (document blocks and sentences, their source mapping,
 //! diagnostics, related spans, fix edits) lies within its text and on UTF-8 character boundaries;
-//! output is sorted and deterministic; the JSON output parses and round-trips; errors name the
+//! output is sorted and deterministic, and the same at both engine scales; the JSON output parses and round-trips; errors name the
 //! file and a line/column inside it.
 
 use std::ops::Range;
@@ -13,12 +13,23 @@ use std::sync::{Arc, OnceLock};
 
 use copylint::config::Config;
 use copylint::document::{Document, Format};
+use copylint::engine::Scale;
 use copylint::{Diagnostic, Engine, Error, Input, Overrides, Pack, Profile, RunOptions};
 
 /// The embedded pack's engine, built once per process.
 pub fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| match Pack::embedded().and_then(Engine::new) {
+        Ok(e) => e,
+        Err(e) => panic!("the embedded pack must load: {e}"),
+    })
+}
+
+/// The same engine built for start-up (`Scale::StartUp`: a trigram index of each text instead of
+/// the automaton, patterns searched by a backtracker): it must find exactly what the first finds.
+pub fn start_up_engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| match Pack::embedded().and_then(|p| Engine::with_scale(p, Scale::StartUp)) {
         Ok(e) => e,
         Err(e) => panic!("the embedded pack must load: {e}"),
     })
@@ -105,6 +116,8 @@ pub fn parser(data: &[u8], format: Format) {
     check_diagnostics(&source, &a);
     let b = copylint::lint_source(engine(), "fuzz.input", &source, format);
     assert!(same(&a, &b), "linting is not deterministic");
+    let c = copylint::lint_source(start_up_engine(), "fuzz.input", &source, format);
+    assert!(same(&a, &c), "the start-up scale finds otherwise than the throughput scale");
 }
 
 /// Target `pipeline`: the first byte picks the format, byte 0x1E splits the rest into up to three
