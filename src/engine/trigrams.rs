@@ -19,9 +19,9 @@ pub(crate) struct TrigramIndex<'t> {
     bits: u32,
 }
 
-/// The largest text an index is built for (positions are `u32`; beyond a few hundred kilobytes an
-/// automaton's build is repaid by its faster search anyway).
-pub(crate) const MAX_TEXT: usize = 1 << 24;
+/// The largest text an index is built for (positions are `u32`). The scanner indexes texts up to
+/// 256 KB; past this, only if the automaton could not be built.
+const MAX_TEXT: usize = 1 << 24;
 
 fn bucket(gram: &[u8], bits: u32) -> usize {
     let v = u32::from(gram[0]) | u32::from(gram[1]) << 8 | u32::from(gram[2]) << 16;
