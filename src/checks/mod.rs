@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use crate::engine::compile::ASCII_FOLDS;
 use crate::engine::{Analysis, DocOutcome};
 use crate::pack::Rule;
 
@@ -64,12 +65,11 @@ impl Gated {
     }
 
     /// Whether `text` may contain one of the words case-insensitively. Unicode case folding maps
-    /// only `ſ` and the Kelvin sign onto ASCII letters (`s` and `k`): a text with either may match
-    /// any word; in any other text a case-insensitive match is an ASCII case-insensitive one.
+    /// only the [`ASCII_FOLDS`] characters onto ASCII letters: a text with one may match any word;
+    /// in any other text a case-insensitive match is an ASCII case-insensitive one.
     fn may_match(&self, text: &str) -> bool {
         let gate = self.gate.get_or_init(|| {
-            let folds = ["\u{17F}", "\u{212A}"];
-            AhoCorasick::builder().ascii_case_insensitive(true).build(self.words.iter().chain(&folds)).ok()
+            AhoCorasick::builder().ascii_case_insensitive(true).build(self.words.iter().chain(&ASCII_FOLDS)).ok()
         });
         gate.as_ref().is_none_or(|a| a.is_match(text))
     }

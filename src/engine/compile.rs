@@ -50,7 +50,7 @@ enum Entry {
 }
 
 /// The non-ASCII characters whose simple case folding reaches an ASCII letter.
-const ASCII_FOLDS: [&str; 2] = ["\u{17F}", "\u{212A}"];
+pub(crate) const ASCII_FOLDS: [&str; 2] = ["\u{17F}", "\u{212A}"];
 
 /// Literal phrase metadata for an automaton pattern.
 #[derive(Debug, Clone, Copy)]
@@ -549,7 +549,7 @@ impl Scanner {
                 chunk_start = chunk_end;
             }
         } else {
-            lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+            lower.extend(text.as_bytes().iter().map(u8::to_ascii_lowercase));
             for (literal, at) in TrigramIndex::new(&lower).find_all(&self.literals) {
                 found(literal, at.start, at.end);
             }
