@@ -15,7 +15,7 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
 
 pub use super::gates::ascii_words;
-use super::gates::{case_insensitive, gate_literals, unit_delimiters};
+use super::gates::{case_insensitive, collapsed, gate_literals, is_phrase_set, unit_delimiters};
 use super::trigrams::TrigramIndex;
 use crate::pack::{MatcherId, Pack};
 
@@ -99,11 +99,21 @@ fn unit_regex_config() -> meta::Config {
 struct Pattern {
     src: String,
     owner: MatcherId,
-    /// Its further required parts (lowercase literals): a unit its first part's literal opened
-    /// must hold a literal of each, or the pattern does not run there. Checked in the unit's text
-    /// rather than by the automaton: they are common words ("treatment", "alcohol") that would
-    /// fire all over the page for the sake of the few units a rare first part opens.
-    also: Vec<Vec<Finder<'static>>>,
+    /// Its further required parts (lowercase literals) and phrases (words with one space between,
+    /// `carries no risk`): a unit its first part's literal opened must hold a literal of each, or
+    /// the pattern does not run there. Checked in the unit's text rather than by the automaton:
+    /// they are common words ("treatment", "alcohol") that would fire all over the page for the
+    /// sake of the few units a rare first part opens, or phrases the text may space its own way.
+    also: Vec<Vec<String>>,
+    /// How many of `also` are parts; phrases follow. A phrase check (the unit collapsed, up to 64
+    /// searches) pays only at start-up scale while the pattern is not compiled: it spares most
+    /// compiles a page would pay (60-1,400 µs each; 33 patterns compiled for the smallest seed
+    /// page, 5 of which match, 11 with phrases). At throughput a compile is paid once and the
+    /// regex looks at a unit faster than the check would.
+    parts: usize,
+    /// Searchers for `also`'s parts and phrases, built the first time a unit is checked for them
+    /// (most patterns never are).
+    finders: [OnceLock<Vec<Vec<Finder<'static>>>>; 2],
     /// Index of its unit table in [`Scanner::units`].
     unit: usize,
     re: OnceLock<Option<(meta::Regex, bool)>>,
@@ -111,20 +121,39 @@ struct Pattern {
 
 impl Pattern {
     fn new(src: String, owner: MatcherId, also: Vec<Vec<String>>, unit: usize) -> Pattern {
-        let also =
-            also.iter().map(|set| set.iter().map(|l| Finder::new(l.as_bytes()).into_owned()).collect()).collect();
-        Pattern { src, owner, also, unit, re: OnceLock::new() }
+        let parts = also.iter().take_while(|set| !is_phrase_set(set)).count();
+        Pattern { src, owner, also, parts, finders: Default::default(), unit, re: OnceLock::new() }
     }
 
     /// Whether `text[unit]` holds a literal of each of the further required parts (ASCII case
-    /// aside; `scratch` holds the unit lowercased).
-    fn has_also(&self, text: &str, unit: &Range<usize>, scratch: &mut Vec<u8>) -> bool {
-        if self.also.is_empty() {
+    /// aside) and, at start-up scale while the pattern is not compiled, a phrase of each phrase set
+    /// (ASCII case and the width of white space aside: in the unit [`collapsed`]). `scratch` holds
+    /// the unit so.
+    fn has_also(&self, text: &str, unit: &Range<usize>, scale: Scale, scratch: &mut Vec<u8>) -> bool {
+        let phrases = scale == Scale::StartUp && self.parts < self.also.len() && self.re.get().is_none();
+        if self.parts == 0 && !phrases {
             return true;
         }
-        scratch.clear();
-        scratch.extend(text.as_bytes()[unit.clone()].iter().map(u8::to_ascii_lowercase));
-        self.also.iter().all(|set| set.iter().any(|l| l.find(scratch).is_some()))
+        // Whether `scratch` has a literal of each set of `also[sets]` (searchers: `finders[which]`).
+        let holds = |which: usize, sets: Range<usize>, scratch: &[u8]| {
+            let finders = self.finders[which].get_or_init(|| {
+                let finder = |l: &String| Finder::new(l.as_bytes()).into_owned();
+                self.also[sets].iter().map(|set| set.iter().map(finder).collect()).collect()
+            });
+            finders.iter().all(|set| set.iter().any(|l| l.find(scratch).is_some()))
+        };
+        if self.parts > 0 {
+            scratch.clear();
+            scratch.extend(text.as_bytes()[unit.clone()].iter().map(u8::to_ascii_lowercase));
+            if !holds(0, 0..self.parts, scratch) {
+                return false;
+            }
+        }
+        if phrases {
+            collapsed(&text[unit.clone()], scratch);
+            return holds(1, self.parts..self.also.len(), scratch);
+        }
+        true
     }
 
     /// Builds the forward NFA, and for [`Scale::Throughput`] the reverse NFA and a lazy DFA; never
@@ -619,7 +648,7 @@ struct UnitGates {
     touched: Vec<usize>,
     /// Per unit table: the unit of the latest literal (units of a kind are visited in order).
     units: Vec<Range<usize>>,
-    /// A unit's text lowercased, for [`Pattern::has_also`].
+    /// A unit's text [`collapsed`], for [`Pattern::has_also`].
     scratch: Vec<u8>,
 }
 
@@ -661,7 +690,7 @@ impl UnitGates {
         scanner: &Scanner,
         runs: &mut Vec<(usize, Range<usize>)>,
     ) {
-        if scanner.patterns[p].has_also(text, &unit, &mut self.scratch) {
+        if scanner.patterns[p].has_also(text, &unit, scanner.scale, &mut self.scratch) {
             runs.push((p, unit));
         }
     }
@@ -754,19 +783,65 @@ mod tests {
 
     /// The gated scan finds exactly what running every pattern over the whole text finds, and a
     /// scanner built for start-up finds the same as one built for throughput.
-    #[test]
-    fn gated_patterns_find_what_exhaustive_search_finds() {
-        let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let scanner = Scanner::new(&pack, Scale::Throughput).unwrap_or_else(|e| panic!("{e}"));
-        let lean = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
-        scanner.compile_all().unwrap_or_else(|e| panic!("embedded pattern does not compile: {e}"));
-        assert!(scanner.ungated_count() * 4 < scanner.pattern_count(), "most patterns should have a literal gate");
+    /// Every fixture page, and each again with its white space varied (two spaces, a tab, a
+    /// no-break or thin space, a mix) where the phrase checks must see through it.
+    fn fixture_texts() -> Vec<String> {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-        let mut texts: Vec<String> = ignore::Walk::new(dir)
+        let pages: Vec<String> = ignore::Walk::new(dir)
             .flatten()
             .filter(|e| e.path().extension().is_some_and(|x| x == "txt" || x == "md" || x == "html"))
             .filter_map(|e| std::fs::read_to_string(e.path()).ok())
             .collect();
+        let spaces = ["  ", "\t", "\u{a0}", " ", "\u{2009}", " \u{a0}\t", " "];
+        let varied = pages.iter().map(|page| {
+            let mut n = 0;
+            page.chars()
+                .map(|c| match c {
+                    ' ' => {
+                        n += 1;
+                        spaces[n % spaces.len()].to_string()
+                    }
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        });
+        let mut texts = pages.clone();
+        texts.extend(varied);
+        texts
+    }
+
+    #[test]
+    fn every_match_holds_its_phrases() {
+        let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let scanner = Scanner::new(&pack, Scale::Throughput).unwrap_or_else(|e| panic!("{e}"));
+        let with_phrases: Vec<&Pattern> = scanner.patterns.iter().filter(|p| p.parts < p.also.len()).collect();
+        assert!(with_phrases.len() * 2 > scanner.pattern_count(), "most patterns string words together");
+        let texts = fixture_texts();
+        let mut matches = 0;
+        let mut scratch = Vec::new();
+        for p in with_phrases {
+            let re = regex::Regex::new(&p.src).unwrap_or_else(|e| panic!("{e}"));
+            for text in &texts {
+                for m in re.find_iter(text) {
+                    matches += 1;
+                    collapsed(m.as_str(), &mut scratch);
+                    for set in &p.also[p.parts..] {
+                        let held = set.iter().any(|l| memchr::memmem::find(&scratch, l.as_bytes()).is_some());
+                        assert!(held, "{:?} has none of {set:?} ({})", m.as_str(), p.src);
+                    }
+                }
+            }
+        }
+        assert!(matches > 100, "{matches} matches");
+    }
+
+    #[test]
+    fn gated_patterns_find_what_exhaustive_search_finds() {
+        let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let scanner = Scanner::new(&pack, Scale::Throughput).unwrap_or_else(|e| panic!("{e}"));
+        scanner.compile_all().unwrap_or_else(|e| panic!("embedded pattern does not compile: {e}"));
+        assert!(scanner.ungated_count() * 4 < scanner.pattern_count(), "most patterns should have a literal gate");
+        let mut texts = fixture_texts();
         texts.push("Take 300MG three times a day; 1,200 mg max. ’Studies SHOW’ it's 100% safe — guaranteed.".into());
         // Unicode folding: ſ is s and K (Kelvin) is k to a Unicode-folded pattern.
         texts.push("It doeſ not interact with alcohol. You can Keep drinking. I’m clean ſince May.".into());
@@ -786,8 +861,11 @@ mod tests {
             }
             let found = scanner.scan(text).by_matcher;
             assert_eq!(found, Hits::sorted(reference).by_matcher);
+            // A new scanner for each text: phrases are checked only until a pattern is compiled.
+            let lean = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(lean.scan(text).by_matcher, found, "start-up scale differs on {text:?}");
         }
+        let lean = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
         // Start-up scale searches a text longer than SMALL_TEXT with an automaton, not an index.
         let mut long = String::new();
         for t in texts.iter().cycle() {

@@ -3,7 +3,7 @@
 //! over the embedded pack at build time so that start-up skips parsing those patterns.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
 
 /// Rewrites `\b`, `\B`, `\w`/`\W` and `\d`/`\D` to their ASCII forms. Unicode word boundaries
 /// force the regex engine off its lazy DFA on any non-ASCII text (’ and — are everywhere in web
@@ -106,12 +106,121 @@ fn literals_of(hir: &Hir) -> Option<Vec<String>> {
 
 /// The literal sets that gate `pattern`: of the parts every match must contain (the pieces of
 /// its top-level sequence: a word, an alternation of words, a repeated piece), the most selective
-/// (at most [`MAX_GATES`]); a line can hold a match only if it has a literal of each. Empty means
-/// the pattern must run over every text.
+/// (at most [`MAX_GATES`]); a line can hold a match only if it has a literal of each. Then, when
+/// the pattern strings words together with white space (`carries\s+no\s+risk`), up to
+/// [`MAX_PHRASES`] sets of such phrases with one space for each stretch of white space
+/// (`carries no risk`), [`collapsed`] as they are looked for in a unit's text [`collapsed`] (the
+/// parts are looked for in the text as it is, ASCII case aside). Empty means the pattern must run
+/// over every text.
 pub fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Vec::new() };
+    let mut kept = strongest_parts(&hir);
+    if kept.is_empty() {
+        return kept;
+    }
+    let mut phrases = Vec::new();
+    required_parts(&spaced(&hir), &mut phrases);
+    for set in &mut phrases {
+        for l in set.iter_mut() {
+            *l = collapsed_str(l);
+        }
+        set.sort();
+        set.dedup();
+    }
+    phrases.retain(|set| is_phrase_set(set));
+    phrases.sort_by_key(|l| (std::cmp::Reverse(strength(l)), l.len()));
+    phrases.dedup();
+    kept.extend(phrases.into_iter().take(MAX_PHRASES));
+    kept
+}
+
+/// Phrase sets checked per pattern beyond its [`MAX_GATES`] parts.
+const MAX_PHRASES: usize = 2;
+
+/// `text` ASCII-lowercased with each run of white space (Unicode `White_Space`, what `\s` matches)
+/// as one space, into `out`. A match's text collapsed lies within its unit's text collapsed, and
+/// holds a phrase of each set [`gate_literals`] gives past the first.
+pub fn collapsed(text: &str, out: &mut Vec<u8>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (white, len) = if b.is_ascii() {
+            (matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if white {
+            if !space {
+                out.push(b' ');
+            }
+        } else if len == 1 {
+            out.push(b.to_ascii_lowercase());
+        } else {
+            out.extend_from_slice(&bytes[i..i + len]);
+        }
+        space = white;
+        i += len;
+    }
+}
+
+/// Whether `set` is a set of phrases ([`gate_literals`] puts them last): each holds a space
+/// between two words.
+pub fn is_phrase_set(set: &[String]) -> bool {
+    set.iter().all(|l| l.trim().contains(' '))
+}
+
+fn collapsed_str(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    collapsed(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `hir` with each piece that matches only white space (`\s`, `\s+`, `\s*`, `\s?`) as a space
+/// (optional when the piece may match nothing). For every match of `hir` there is a match of the
+/// result with the same [`collapsed`] text: each such piece took a stretch of white space or
+/// nothing, and takes one space or nothing instead.
+fn spaced(hir: &Hir) -> Hir {
+    let space = || Hir::literal(*b" ");
+    match hir.kind() {
+        _ if is_white_space(hir) => space(),
+        HirKind::Repetition(r) if is_white_space(&r.sub) => {
+            if r.min >= 1 {
+                space()
+            } else {
+                Hir::repetition(Repetition { min: 0, max: Some(1), greedy: r.greedy, sub: Box::new(space()) })
+            }
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition { sub: Box::new(spaced(&r.sub)), ..r.clone() }),
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(spaced(&c.sub)), ..c.clone() }),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(spaced).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(spaced).collect()),
+        _ => hir.clone(),
+    }
+}
+
+/// Whether `hir` is a class of white space characters only (one character of white space).
+fn is_white_space(hir: &Hir) -> bool {
+    use regex_syntax::hir::Class;
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => {
+            !c.ranges().is_empty() && c.ranges().iter().all(|r| (r.start()..=r.end()).all(char::is_whitespace))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            !c.ranges().is_empty()
+                && c.ranges().iter().all(|r| (r.start()..=r.end()).all(|b| b.is_ascii() && (b as char).is_whitespace()))
+        }
+        _ => false,
+    }
+}
+
+/// Of the parts of `hir` every match contains, the most selective (see [`gate_literals`]).
+fn strongest_parts(hir: &Hir) -> Vec<Vec<String>> {
     let mut sets = Vec::new();
-    required_parts(&hir, &mut sets);
+    required_parts(hir, &mut sets);
     let shortest = |l: &[String]| l.iter().map(String::len).min().unwrap_or(0);
     sets.sort_by_key(|l| (std::cmp::Reverse(strength(l)), std::cmp::Reverse(shortest(l)), l.len()));
     sets.dedup();
@@ -241,5 +350,34 @@ mod gate_tests {
         assert!(g.contains(&vec!["%".to_string(), "percent".to_string()]), "{g:?}");
         // Short common parts are never extra gates.
         assert!(gates(r"\bstudies\s+(?:show|prove)\s+a\b").iter().all(|s| s != &["a"]));
+    }
+
+    #[test]
+    fn phrases_join_words_with_one_space_and_come_last() {
+        let g = gates(r"\bcarries\s+no\s+risk\b");
+        assert_eq!(g.last().map(Vec::as_slice), Some(&["carries no risk".to_string()][..]), "{g:?}");
+        assert!(!is_phrase_set(&g[0]), "the first set is searched in the text as it is");
+        // Optional white space: with and without the space; an alternation multiplies.
+        let g = gates(r"\b(?:no|zero)\s+risks?\s?free\b");
+        let last = g.last().cloned().unwrap_or_default();
+        for phrase in ["no risk free", "zero risksfree", "no riskfree"] {
+            assert!(last.contains(&phrase.to_string()), "{phrase}: {g:?}");
+        }
+        // A literal run of spaces and `\s*` after it collapse to one space.
+        let g = gates(r"et  \s*al\b");
+        assert!(g.iter().any(|s| s == &["et al"]), "{g:?}");
+        // No white space between words: no phrases.
+        assert!(gates(r"\b(?:guaranteed|promise)\b").iter().all(|s| !is_phrase_set(s)));
+        // Ungated patterns get no phrases either.
+        assert!(gates(r"[a-z]+\s+[a-z]+").is_empty());
+    }
+
+    #[test]
+    fn collapsing_joins_white_space_and_folds_ascii_case() {
+        let mut out = Vec::new();
+        collapsed("No\u{a0} RISK\t\t at\u{2009}all — É ", &mut out);
+        assert_eq!(String::from_utf8_lossy(&out), "no risk at all — É ");
+        collapsed("", &mut out);
+        assert!(out.is_empty());
     }
 }
