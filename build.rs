@@ -81,17 +81,22 @@ fn main() {
     all.sort();
     all.dedup();
     src.push_str(
-        "/// Embedded patterns prepared at build time: `(pattern, compiled source, gates, unit delimiters)`, sorted.\n",
+        "/// Embedded patterns prepared at build time: `(pattern, compiled source, gating parts, phrases,\n/// unit delimiters)`, sorted.\n",
     );
-    src.push_str("pub(crate) static PREPARED: &[(&str, &str, &[&[&str]], &str)] = &[\n");
+    src.push_str("/// Literal sets.\ntype Sets = &'static [&'static [&'static str]];\n");
+    src.push_str("pub(crate) static PREPARED: &[(&str, &str, Sets, Sets, &str)] = &[\n");
     for p in &all {
         let words = gates::ascii_words(p);
         let gates = gates::gate_literals(&words);
-        src.push_str(&format!("    ({p:?}, {:?}, &[", gates::case_insensitive(&words)));
-        for g in gates {
-            src.push_str(&format!("&{g:?}, "));
+        src.push_str(&format!("    ({p:?}, {:?}, ", gates::case_insensitive(&words)));
+        for sets in [gates.parts, gates.phrases] {
+            src.push_str("&[");
+            for g in sets {
+                src.push_str(&format!("&{g:?}, "));
+            }
+            src.push_str("], ");
         }
-        src.push_str(&format!("], {:?}),\n", gates::unit_delimiters(&words)));
+        src.push_str(&format!("{:?}),\n", gates::unit_delimiters(&words)));
     }
     src.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");

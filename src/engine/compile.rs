@@ -15,7 +15,7 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
 
 pub use super::gates::ascii_words;
-use super::gates::{case_insensitive, collapsed, gate_literals, is_phrase_set, unit_delimiters};
+use super::gates::{case_insensitive, collapsed, gate_literals, unit_delimiters};
 use super::trigrams::TrigramIndex;
 use crate::pack::{MatcherId, Pack};
 
@@ -120,8 +120,15 @@ struct Pattern {
 }
 
 impl Pattern {
-    fn new(src: String, owner: MatcherId, also: Vec<Vec<String>>, unit: usize) -> Pattern {
-        let parts = also.iter().take_while(|set| !is_phrase_set(set)).count();
+    fn new(
+        src: String,
+        owner: MatcherId,
+        mut also: Vec<Vec<String>>,
+        phrases: Vec<Vec<String>>,
+        unit: usize,
+    ) -> Pattern {
+        let parts = also.len();
+        also.extend(phrases);
         Pattern { src, owner, also, parts, finders: Default::default(), unit, re: OnceLock::new() }
     }
 
@@ -377,11 +384,7 @@ impl Scanner {
                 let origin = def.origins.get(i).map_or("", String::as_str);
                 let embedded = def.embedded.get(i).copied().unwrap_or(false);
                 let (src, gates, delimiters) = match Pack::prepared(p).filter(|_| embedded) {
-                    Some(prep) => (
-                        prep.src.to_string(),
-                        prep.gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect(),
-                        prep.delimiters.to_string(),
-                    ),
+                    Some(prep) => (prep.src.to_string(), prep.gates(), prep.delimiters.to_string()),
                     None => {
                         let words = ascii_words(p);
                         (case_insensitive(&words), gate_literals(&words), unit_delimiters(&words))
@@ -403,17 +406,17 @@ impl Scanner {
                     })?;
                 }
                 let index = patterns.len();
-                if gates.is_empty() {
+                if gates.parts.is_empty() {
                     ungated.push(index);
                 } else if !src.starts_with("(?i-u:") {
                     unicode_folded.push(index);
                 }
-                let mut gates = gates.into_iter();
-                for l in gates.next().unwrap_or_default() {
+                let mut parts = gates.parts.into_iter();
+                for l in parts.next().unwrap_or_default() {
                     literals.push(l);
                     entries.push(Entry::Gate(index));
                 }
-                patterns.push(Pattern::new(src, id, gates.collect(), unit));
+                patterns.push(Pattern::new(src, id, parts.collect(), gates.phrases, unit));
             }
         }
         if !unicode_folded.is_empty() {
@@ -771,9 +774,7 @@ mod tests {
                 let Some(prep) = Pack::prepared(p) else { panic!("not prepared: {p}") };
                 let words = ascii_words(p);
                 assert_eq!(prep.src, case_insensitive(&words));
-                let gates: Vec<Vec<String>> =
-                    prep.gates.iter().map(|g| g.iter().map(|l| l.to_string()).collect()).collect();
-                assert_eq!(gates, gate_literals(&words), "{p}");
+                assert_eq!(prep.gates(), gate_literals(&words), "{p}");
                 assert_eq!(prep.delimiters, unit_delimiters(&words), "{p}");
                 n += 1;
             }
@@ -781,8 +782,6 @@ mod tests {
         assert!(n > 200, "{n} patterns");
     }
 
-    /// The gated scan finds exactly what running every pattern over the whole text finds, and a
-    /// scanner built for start-up finds the same as one built for throughput.
     /// Every fixture page, and each again with its white space varied (two spaces, a tab, a
     /// no-break or thin space, a mix) where the phrase checks must see through it.
     fn fixture_texts() -> Vec<String> {
@@ -835,6 +834,8 @@ mod tests {
         assert!(matches > 100, "{matches} matches");
     }
 
+    /// The gated scan finds exactly what running every pattern over the whole text finds, and a
+    /// scanner built for start-up finds the same as one built for throughput.
     #[test]
     fn gated_patterns_find_what_exhaustive_search_finds() {
         let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));

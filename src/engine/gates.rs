@@ -104,19 +104,26 @@ fn literals_of(hir: &Hir) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// The literal sets that gate `pattern`: of the parts every match must contain (the pieces of
-/// its top-level sequence: a word, an alternation of words, a repeated piece), the most selective
-/// (at most [`MAX_GATES`]); a line can hold a match only if it has a literal of each. Then, when
-/// the pattern strings words together with white space (`carries\s+no\s+risk`), up to
-/// [`MAX_PHRASES`] sets of such phrases with one space for each stretch of white space
-/// (`carries no risk`), [`collapsed`] as they are looked for in a unit's text [`collapsed`] (the
-/// parts are looked for in the text as it is, ASCII case aside). Empty means the pattern must run
-/// over every text.
-pub fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
-    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Vec::new() };
-    let mut kept = strongest_parts(&hir);
-    if kept.is_empty() {
-        return kept;
+/// What gates a pattern: literal sets a match must hold one literal of each of.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Gates {
+    /// Of the parts every match must contain (the pieces of its top-level sequence: a word, an
+    /// alternation of words, a repeated piece), the most selective (at most [`MAX_GATES`]),
+    /// looked for in the text as it is (ASCII case aside). Empty: the pattern runs over every text.
+    pub parts: Vec<Vec<String>>,
+    /// Up to [`MAX_PHRASES`] more sets, the most selective of the same kind taken from the pattern
+    /// with each white-space piece as one space (`carries\s+no\s+risk`: `carries no risk`), that
+    /// its parts do not already give; [`collapsed`], as they are looked for in a unit's text
+    /// [`collapsed`].
+    pub phrases: Vec<Vec<String>>,
+}
+
+/// The literal sets that gate `pattern` ([`Gates`]).
+pub fn gate_literals(pattern: &str) -> Gates {
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Gates::default() };
+    let parts = strongest_parts(&hir);
+    if parts.is_empty() {
+        return Gates::default();
     }
     let mut phrases = Vec::new();
     required_parts(&spaced(&hir), &mut phrases);
@@ -127,19 +134,19 @@ pub fn gate_literals(pattern: &str) -> Vec<Vec<String>> {
         set.sort();
         set.dedup();
     }
-    phrases.retain(|set| is_phrase_set(set));
+    phrases.retain(|set| !parts.contains(set));
     phrases.sort_by_key(|l| (std::cmp::Reverse(strength(l)), l.len()));
     phrases.dedup();
-    kept.extend(phrases.into_iter().take(MAX_PHRASES));
-    kept
+    phrases.truncate(MAX_PHRASES);
+    Gates { parts, phrases }
 }
 
-/// Phrase sets checked per pattern beyond its [`MAX_GATES`] parts.
-const MAX_PHRASES: usize = 2;
+/// Phrase sets per pattern (see [`Gates::phrases`]).
+const MAX_PHRASES: usize = 3;
 
 /// `text` ASCII-lowercased with each run of white space (Unicode `White_Space`, what `\s` matches)
 /// as one space, into `out`. A match's text collapsed lies within its unit's text collapsed, and
-/// holds a phrase of each set [`gate_literals`] gives past the first.
+/// holds a phrase of each of its pattern's [`Gates::phrases`].
 pub fn collapsed(text: &str, out: &mut Vec<u8>) {
     out.clear();
     let bytes = text.as_bytes();
@@ -165,12 +172,6 @@ pub fn collapsed(text: &str, out: &mut Vec<u8>) {
         space = white;
         i += len;
     }
-}
-
-/// Whether `set` is a set of phrases ([`gate_literals`] puts them last): each holds a space
-/// between two words.
-pub fn is_phrase_set(set: &[String]) -> bool {
-    set.iter().all(|l| l.trim().contains(' '))
 }
 
 fn collapsed_str(text: &str) -> String {
@@ -332,7 +333,11 @@ mod gate_tests {
     use super::*;
 
     fn gates(p: &str) -> Vec<Vec<String>> {
-        gate_literals(&ascii_words(p))
+        gate_literals(&ascii_words(p)).parts
+    }
+
+    fn phrases(p: &str) -> Vec<Vec<String>> {
+        gate_literals(&ascii_words(p)).phrases
     }
 
     #[test]
@@ -353,23 +358,21 @@ mod gate_tests {
     }
 
     #[test]
-    fn phrases_join_words_with_one_space_and_come_last() {
-        let g = gates(r"\bcarries\s+no\s+risk\b");
-        assert_eq!(g.last().map(Vec::as_slice), Some(&["carries no risk".to_string()][..]), "{g:?}");
-        assert!(!is_phrase_set(&g[0]), "the first set is searched in the text as it is");
+    fn phrases_join_words_with_one_space() {
+        assert_eq!(phrases(r"\bcarries\s+no\s+risk\b")[0], ["carries no risk"]);
         // Optional white space: with and without the space; an alternation multiplies.
-        let g = gates(r"\b(?:no|zero)\s+risks?\s?free\b");
-        let last = g.last().cloned().unwrap_or_default();
+        let p = phrases(r"\b(?:no|zero)\s+risks?\s?free\b");
         for phrase in ["no risk free", "zero risksfree", "no riskfree"] {
-            assert!(last.contains(&phrase.to_string()), "{phrase}: {g:?}");
+            assert!(p[0].contains(&phrase.to_string()), "{phrase}: {p:?}");
         }
         // A literal run of spaces and `\s*` after it collapse to one space.
-        let g = gates(r"et  \s*al\b");
-        assert!(g.iter().any(|s| s == &["et al"]), "{g:?}");
-        // No white space between words: no phrases.
-        assert!(gates(r"\b(?:guaranteed|promise)\b").iter().all(|s| !is_phrase_set(s)));
-        // Ungated patterns get no phrases either.
-        assert!(gates(r"[a-z]+\s+[a-z]+").is_empty());
+        assert!(phrases(r"et  \s*al\b").contains(&vec!["et al".to_string()]));
+        // A short part the parts leave out (`mg` after a number) is a phrase set.
+        let p = phrases(r"\b\d+\s?(?:mg|milligrams)\b");
+        assert!(p.iter().any(|s| s.contains(&"mg".to_string())), "{p:?}");
+        // Nothing the parts already give; nothing for ungated patterns.
+        assert!(phrases(r"\b(?:guaranteed|promise)\b").is_empty());
+        assert_eq!(gate_literals(r"[a-z]+\s+[a-z]+"), Gates::default());
     }
 
     #[test]

@@ -354,8 +354,18 @@ pub(crate) struct Prepared {
     pub src: &'static str,
     /// Gating literal sets: a match contains a literal of each.
     pub gates: &'static [&'static [&'static str]],
+    /// Phrase sets (see `engine::gates::Gates`).
+    pub phrases: &'static [&'static [&'static str]],
     /// The characters no match contains (they end its search unit).
     pub delimiters: &'static str,
+}
+
+impl Prepared {
+    /// Its gates, owned.
+    pub(crate) fn gates(&self) -> crate::engine::gates::Gates {
+        let owned = |sets: &[&[&str]]| sets.iter().map(|s| s.iter().map(|l| l.to_string()).collect()).collect();
+        crate::engine::gates::Gates { parts: owned(self.gates), phrases: owned(self.phrases) }
+    }
 }
 
 impl Pack {
@@ -367,9 +377,9 @@ impl Pack {
     /// An embedded pattern as build.rs prepared it: compiled source, gating literal sets and the
     /// characters that end its search unit.
     pub(crate) fn prepared(pattern: &str) -> Option<Prepared> {
-        let i = PREPARED.binary_search_by(|(p, _, _, _)| (*p).cmp(pattern)).ok()?;
-        let (_, src, gates, delimiters) = PREPARED[i];
-        Some(Prepared { src, gates, delimiters })
+        let i = PREPARED.binary_search_by(|(p, ..)| (*p).cmp(pattern)).ok()?;
+        let (_, src, gates, phrases, delimiters) = PREPARED[i];
+        Some(Prepared { src, gates, phrases, delimiters })
     }
 
     /// The embedded files `(path, text)`.
