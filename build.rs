@@ -18,16 +18,18 @@ fn patterns(v: &toml::Value, key: Option<&str>, out: &mut Vec<String>) {
     }
 }
 
-/// The length of `text` before its first `[[test]]` table, when everything from there on is test
-/// tables (the text cut there parses to the same document without its `test` array); else the
-/// whole length.
-fn before_tests(text: &str) -> usize {
-    let Some(cut) = text.find("\n[[test]]").map(|i| i + 1) else { return text.len() };
+/// The length of `text` a run parses: before its `[docs]` table, or else its first `[[test]]`
+/// table, when everything from there on is docs and tests (the text cut there parses to the same
+/// document without its `docs` table and `test` array); else the whole length.
+fn run_len(text: &str) -> usize {
+    let at = |table: &str| text.find(&format!("\n{table}")).map(|i| i + 1);
+    let Some(cut) = at("[docs]").or_else(|| at("[[test]]")) else { return text.len() };
     let (Ok(whole), Ok(head)) = (text.parse::<toml::Table>(), text[..cut].parse::<toml::Table>()) else {
         return text.len();
     };
     let mut without = whole;
     without.remove("test");
+    without.remove("docs");
     if without == head {
         cut
     } else {
@@ -64,11 +66,11 @@ fn main() {
     }
     src.push_str("];\n");
     src.push_str(
-        "/// Per embedded file, the length of its text before its rule tests (`[[test]]` tables, which\n/// only the test suite reads): a run parses that much.\npub(crate) static EMBEDDED_RUN_LEN: &[usize] = &[\n",
+        "/// Per embedded file, the length of its text before its docs and rule tests (`[docs]` and\n/// `[[test]]` tables, which `Rule::docs` and the test suite read): a run parses that much.\npub(crate) static EMBEDDED_RUN_LEN: &[usize] = &[\n",
     );
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap_or_default();
-        src.push_str(&format!("    {},\n", before_tests(&text)));
+        src.push_str(&format!("    {},\n", run_len(&text)));
     }
     src.push_str("];\n");
     // A file that does not parse is reported by the loader at run time; nothing to prepare here.

@@ -67,11 +67,11 @@ fn every_rule_has_two_firing_and_two_silent_cases_and_full_docs() {
             problems.push(format!("{}: {fire} firing and {silent} silent cases (need 2 and 2)", r.code));
         }
         for (field, text) in [
-            ("what", &r.docs.what),
-            ("why", &r.docs.why),
-            ("authority", &r.docs.authority),
-            ("example", &r.docs.example),
-            ("fix", &r.docs.fix),
+            ("what", &r.docs().what),
+            ("why", &r.docs().why),
+            ("authority", &r.docs().authority),
+            ("example", &r.docs().example),
+            ("fix", &r.docs().fix),
         ] {
             if text.trim().is_empty() {
                 problems.push(format!("{}: docs.{field} is empty", r.code));
@@ -96,23 +96,45 @@ fn builtin_checks_and_declarations_match_one_to_one() {
     assert_eq!(declared.len(), copylint::checks::BUILTINS.len());
 }
 
-/// A run parses the embedded files without their `[[test]]` tables, and gets the same pack.
+/// A run parses the embedded files without their `[docs]` and `[[test]]` tables, and gets the same
+/// pack: the docs are read when asked for.
 #[test]
-fn run_files_are_the_pack_without_its_tests() {
+fn run_files_are_the_pack_without_its_docs_and_tests() {
     let full = Pack::embedded().unwrap_or_else(|e| panic!("embedded pack: {e}"));
     let run_files: Vec<(String, String)> = Pack::embedded_run_files().map(|(p, t)| (p.into(), t.into())).collect();
     let cut: usize = Pack::embedded_files().iter().map(|(_, t)| t.len()).sum::<usize>()
         - run_files.iter().map(|(_, t)| t.len()).sum::<usize>();
-    assert!(cut > 10_000, "only {cut} bytes of tests cut");
-    assert!(run_files.iter().all(|(_, t)| !t.contains("[[test]]")));
+    assert!(cut > 60_000, "only {cut} bytes of docs and tests cut");
+    assert!(run_files.iter().all(|(_, t)| !t.contains("[[test]]") && !t.contains("[docs]")));
     let run = Pack::from_files(run_files).unwrap_or_else(|e| panic!("run pack: {e}"));
     assert!(run.rules.iter().all(|r| r.tests.is_empty()));
     let describe = |p: &Pack| {
         let rules: Vec<String> =
-            p.rules.iter().map(|r| format!("{} {} {:?} {}", r.code, r.name, r.kind, r.docs.what)).collect();
+            p.rules.iter().map(|r| format!("{} {} {:?} {}", r.code, r.name, r.kind, r.docs().what)).collect();
         let matchers: Vec<String> =
             p.matchers.iter().map(|m| format!("{:?} {:?} {:?}", m.phrases, m.patterns, m.origins)).collect();
         (rules, matchers, p.lexicons.clone())
     };
     assert_eq!(describe(&run), describe(&full));
+    for (r, f) in run.rules.iter().zip(&full.rules) {
+        assert_eq!(r.docs(), f.docs(), "{}", r.code);
+        assert!(!r.docs().what.is_empty() && !r.docs().fix.is_empty(), "{}", r.code);
+    }
+}
+
+/// A user's rule file must have its docs; the error names the file.
+#[test]
+fn a_user_rule_without_docs_is_an_error() {
+    let (_, text) = Pack::embedded_files()
+        .iter()
+        .find(|(p, _)| p.ends_with("C001-uncited-evidence-claim.toml"))
+        .unwrap_or_else(|| panic!("C001 is embedded"));
+    let cut = &text[..text.find("\n[docs]").unwrap_or_else(|| panic!("C001 has docs"))];
+    let user = cut.replace("\"C001\"", "\"C901\"").replace("uncited-evidence-claim", "my-evidence-claim");
+    let mut files: Vec<(String, String)> =
+        Pack::embedded_run_files().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    files.push(("my-rules/C901-my-evidence-claim.toml".to_string(), user));
+    let err = Pack::from_files(files).map(|_| ()).expect_err("a rule without docs loads");
+    let msg = err.to_string();
+    assert!(msg.contains("my-rules/C901-my-evidence-claim.toml") && msg.contains("missing field `docs`"), "{msg}");
 }

@@ -40,13 +40,13 @@ pub fn render(r: &Rule) -> String {
     let _ = writeln!(out, "# {} {}\n", r.code, r.name);
     let _ = writeln!(out, "{}\n", r.summary);
     let _ = writeln!(out, "Severity: {}. Kind: {}.\n", r.severity.as_str(), r.kind.as_str());
-    let _ = writeln!(out, "## What it does\n\n{}\n", r.docs.what.trim());
-    let _ = writeln!(out, "## Why it matters\n\n{}\n\nAuthority: {}\n", r.docs.why.trim(), r.docs.authority.trim());
-    let _ = writeln!(out, "## Example\n\n> {}\n", r.docs.example.trim().replace('\n', "\n> "));
-    let _ = writeln!(out, "## How to fix\n\n{}", r.docs.fix.trim());
-    if !r.docs.sources.is_empty() {
+    let _ = writeln!(out, "## What it does\n\n{}\n", r.docs().what.trim());
+    let _ = writeln!(out, "## Why it matters\n\n{}\n\nAuthority: {}\n", r.docs().why.trim(), r.docs().authority.trim());
+    let _ = writeln!(out, "## Example\n\n> {}\n", r.docs().example.trim().replace('\n', "\n> "));
+    let _ = writeln!(out, "## How to fix\n\n{}", r.docs().fix.trim());
+    if !r.docs().sources.is_empty() {
         let _ = writeln!(out, "\n## Sources\n");
-        for s in &r.docs.sources {
+        for s in &r.docs().sources {
             let _ = writeln!(out, "- {s}");
         }
     }

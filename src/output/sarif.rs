@@ -94,10 +94,10 @@ impl<'p> Sarif<'p> {
             "id": d.code,
             "name": d.name,
             "shortDescription": { "text": r.map_or(d.name.as_str(), |r| r.summary.as_str()) },
-            "fullDescription": { "text": r.map_or("", |r| r.docs.what.as_str()) },
+            "fullDescription": { "text": r.map_or("", |r| r.docs().what.as_str()) },
             "helpUri": format!("{}{}-{}.md", crate::DOCS_URL, d.code, d.name),
             "help": {
-                "text": r.map(|r| format!("{}\n\nHow to fix: {}", r.docs.why.trim(), r.docs.fix.trim())).unwrap_or_default(),
+                "text": r.map(|r| format!("{}\n\nHow to fix: {}", r.docs().why.trim(), r.docs().fix.trim())).unwrap_or_default(),
                 "markdown": r.map(crate::cli::explain::render).unwrap_or_default(),
             },
             "defaultConfiguration": { "level": level(r.map_or(d.severity, |r| r.severity)) },

@@ -358,7 +358,14 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         check,
         fix,
         options,
-        docs: f.docs,
+        docs: match f.docs {
+            Some(docs) => std::sync::OnceLock::from(docs),
+            // The embedded files are read without their docs; `Rule::docs` reads them when asked.
+            None if cx.embedded && Pack::embedded_run_files().any(|(p, t)| p == path && t == text) => {
+                std::sync::OnceLock::new()
+            }
+            None => return Err(Error::at(path, text, 0, "missing field `docs`")),
+        },
         tests: f.tests,
         origin: path.to_string(),
     })

@@ -285,8 +285,8 @@ pub struct Rule {
     pub fix: BTreeMap<String, String>,
     /// Free-form options for builtin checks.
     pub options: BTreeMap<String, toml::Value>,
-    /// Documentation.
-    pub docs: Docs,
+    /// Documentation: [`Rule::docs`].
+    pub(crate) docs: std::sync::OnceLock<Docs>,
     /// Test cases.
     pub tests: Vec<Test>,
     /// The file it came from.
@@ -294,6 +294,13 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Its documentation. A run reads the embedded rule files without their `[docs]` tables (a
+    /// third of the text); an embedded rule's are read from the binary the first time they are
+    /// asked for (`explain`, SARIF).
+    pub fn docs(&self) -> &Docs {
+        self.docs.get_or_init(|| Pack::embedded_docs(&self.origin).unwrap_or_default())
+    }
+
     /// The family letter (first character of the code).
     pub fn family(&self) -> char {
         self.code.chars().next().unwrap_or('?')
@@ -387,11 +394,23 @@ impl Pack {
         EMBEDDED
     }
 
-    /// The embedded files as a run loads them: without their rule tests (`[[test]]` tables come
-    /// last in a rule file; build.rs checked that cutting them off leaves the rest unchanged), a
-    /// fifth less TOML to parse at every start. [`Pack::embedded`] keeps them.
+    /// The embedded files as a run loads them: without their docs and rule tests (a rule file
+    /// ends with its `[docs]` table, then its `[[test]]` tables; build.rs checked that cutting them
+    /// off leaves the rest unchanged), half the TOML to parse at every start. [`Pack::embedded`]
+    /// keeps them.
     pub fn embedded_run_files() -> impl Iterator<Item = (&'static str, &'static str)> {
         EMBEDDED.iter().zip(EMBEDDED_RUN_LEN).map(|((p, t), &n)| (*p, t.get(..n).unwrap_or(t)))
+    }
+
+    /// The docs of the embedded rule file at `path` (its `[docs]` table, parsed alone).
+    fn embedded_docs(path: &str) -> Option<Docs> {
+        let (_, text) = Pack::embedded_files()
+            .iter()
+            .zip(EMBEDDED_RUN_LEN)
+            .find(|((p, _), _)| *p == path)
+            .map(|((p, t), &n)| (p, t.get(n..).unwrap_or("")))?;
+        let end = text.find("\n[[test]]").map_or(text.len(), |i| i + 1);
+        toml::from_str::<schema::DocsTable>(&text[..end]).ok().map(|t| t.docs)
     }
 
     /// Loads a pack from `(path, text)` pairs: `lexicons/`, `facts/` and rule files.

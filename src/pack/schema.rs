@@ -39,7 +39,9 @@ pub struct RuleFile {
     pub fix: Option<Fix>,
     #[serde(default)]
     pub options: Option<Spanned<BTreeMap<String, toml::Value>>>,
-    pub docs: Docs,
+    /// Required; a run reads the embedded files without it (see `Pack::embedded_run_files`).
+    #[serde(default)]
+    pub docs: Option<Docs>,
     #[serde(default, rename = "test")]
     pub tests: Vec<Test>,
 }
@@ -98,7 +100,7 @@ pub struct Downgrade {
 }
 
 /// The rule's documentation; `copylint explain` prints it.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Docs {
     /// What the rule flags.
@@ -131,6 +133,12 @@ pub struct Test {
     /// Configuration (copylint.toml text) to lint the case with.
     #[serde(default)]
     pub config: Option<String>,
+}
+
+/// The `[docs]` table of a rule file alone.
+#[derive(Debug, Deserialize)]
+pub struct DocsTable {
+    pub docs: Docs,
 }
 
 /// `rules/lexicons/*.toml`: named word lists shared by rules and the cue layer.
