@@ -101,7 +101,7 @@ fn fail(e: impl std::fmt::Display) -> u8 {
 
 /// Text up to which a run's engines are built for start-up ([`Scale::StartUp`]): a few pages, as
 /// an editor or a pre-commit hook asks. Past it, the faster search repays the dearer build.
-const START_UP_BYTES: u64 = 64 * 1024;
+const START_UP_BYTES: u64 = 160 * 1024;
 
 /// What to build the engines for, from the size of the inputs (standard input counts as a page).
 fn scale_for(inputs: &[Input]) -> Scale {
