@@ -135,8 +135,9 @@ pub fn gate_literals(pattern: &str) -> Gates {
         set.dedup();
     }
     phrases.retain(|set| !parts.contains(set));
-    phrases.sort_by_key(|l| (std::cmp::Reverse(strength(l)), l.len()));
+    phrases.sort();
     phrases.dedup();
+    phrases.sort_by_key(|l| (std::cmp::Reverse(strength(l)), l.len()));
     phrases.truncate(MAX_PHRASES);
     Gates { parts, phrases }
 }
