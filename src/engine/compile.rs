@@ -31,7 +31,8 @@ pub enum Scale {
     /// Little text (a page or a few, as an editor or a pre-commit hook asks): the cheapest build.
     /// No automaton is built: each page's literals are found through a trigram index of the page
     /// ([`TrigramIndex`]; a text longer than [`SMALL_TEXT`] gets a non-contiguous automaton). A
-    /// pattern is compiled to its forward NFA alone (searched by a backtracker; no reverse NFA, no
+    /// pattern is compiled only for a unit that also holds its phrases ([`Pattern::has_also`]),
+    /// and then to its forward NFA alone (searched by a backtracker; no reverse NFA, no
     /// lazy DFA), so a page pays less to start than it would save by searching faster.
     StartUp,
 }
@@ -107,9 +108,9 @@ struct Pattern {
     also: Vec<Vec<String>>,
     /// How many of `also` are parts; phrases follow. A phrase check (the unit collapsed, up to 64
     /// searches) pays only at start-up scale while the pattern is not compiled: it spares most
-    /// compiles a page would pay (60-1,400 µs each; 33 patterns compiled for the smallest seed
-    /// page, 5 of which match, 11 with phrases). At throughput a compile is paid once and the
-    /// regex looks at a unit faster than the check would.
+    /// compiles a page would pay (60-1,400 µs each; the smallest seed page compiled 33 patterns,
+    /// 5 of which match, and now 6). At throughput a compile is paid once and the regex looks at
+    /// a unit faster than the check would.
     parts: usize,
     /// Searchers for `also`'s parts and phrases, built the first time a unit is checked for them
     /// (most patterns never are).
@@ -651,7 +652,7 @@ struct UnitGates {
     touched: Vec<usize>,
     /// Per unit table: the unit of the latest literal (units of a kind are visited in order).
     units: Vec<Range<usize>>,
-    /// A unit's text [`collapsed`], for [`Pattern::has_also`].
+    /// A unit's text lowercased or [`collapsed`], for [`Pattern::has_also`].
     scratch: Vec<u8>,
 }
 
