@@ -84,7 +84,7 @@ pub fn warm_up() {
     crate::engine::analysis::warm();
 }
 
-/// Compiles the gated regexes (see [`Gated`]) that the files at `paths` may need, or all of them
+/// Compiles the gated regexes (see `Gated`) that the files at `paths` may need, or all of them
 /// (`None`: a large run, where some page will).
 pub fn warm_for(paths: Option<Vec<std::path::PathBuf>>) {
     let Some(paths) = paths else {

@@ -157,7 +157,7 @@ pub fn default_html_skip() -> &'static [String] {
 }
 
 /// Whether a hyperlink backs a claim: it points at a scholarly, government or clinical-reference
-/// source, or its text reads like a citation ("[3]", "a 2019 study"). Internal navigation links
+/// source, or its text reads like a citation (`[3]`, "a 2019 study"). Internal navigation links
 /// ("/drugs/baclofen") are not citations.
 pub fn is_source_link(href: &str, text: &str) -> bool {
     const SOURCES: &[&str] = &[

@@ -30,7 +30,7 @@ pub enum Scale {
     Throughput,
     /// Little text (a page or a few, as an editor or a pre-commit hook asks): the cheapest build.
     /// No automaton is built: each page's literals are found through a trigram index of the page
-    /// ([`TrigramIndex`]; a text longer than [`SMALL_TEXT`] gets a non-contiguous automaton). A
+    /// (`TrigramIndex`; a text longer than `SMALL_TEXT` gets a non-contiguous automaton). A
     /// pattern is compiled only for a unit that also holds its phrases (`Pattern::has_also`),
     /// and then to its forward NFA alone (searched by a backtracker; no reverse NFA, no
     /// lazy DFA), so a page pays less to start than it would save by searching faster.

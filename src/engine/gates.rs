@@ -108,10 +108,10 @@ fn literals_of(hir: &Hir) -> Option<Vec<String>> {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Gates {
     /// Of the parts every match must contain (the pieces of its top-level sequence: a word, an
-    /// alternation of words, a repeated piece), the most selective (at most [`MAX_GATES`]),
+    /// alternation of words, a repeated piece), the most selective (at most `MAX_GATES`),
     /// looked for in the text as it is (ASCII case aside). Empty: the pattern runs over every text.
     pub parts: Vec<Vec<String>>,
-    /// Up to [`MAX_PHRASES`] more sets, the most selective of the same kind taken from the pattern
+    /// Up to `MAX_PHRASES` more sets, the most selective of the same kind taken from the pattern
     /// with each white-space piece as one space (`carries\s+no\s+risk`: `carries no risk`), that
     /// its parts do not already give; [`collapsed`], as they are looked for in a unit's text
     /// [`collapsed`].
