@@ -156,7 +156,7 @@ pub fn collapsed(text: &str, out: &mut Vec<u8>) {
     while i < bytes.len() {
         let b = bytes[i];
         let (white, len) = if b.is_ascii() {
-            (matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'), 1)
+            ((b as char).is_whitespace(), 1)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             (c.is_whitespace(), c.len_utf8())

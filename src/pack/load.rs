@@ -360,10 +360,9 @@ fn load_rule(pack: &mut Pack, path: &str, text: &str) -> crate::Result<Rule> {
         options,
         docs: match f.docs {
             Some(docs) => std::sync::OnceLock::from(docs),
-            // The embedded files are read without their docs; `Rule::docs` reads them when asked.
-            None if cx.embedded && Pack::embedded_run_files().any(|(p, t)| p == path && t == text) => {
-                std::sync::OnceLock::new()
-            }
+            // An embedded file (`Ctx::embedded`) without docs is one as a run reads it (whole, each
+            // has docs: tests/pack.rs); `Rule::docs` reads them when asked.
+            None if cx.embedded => std::sync::OnceLock::new(),
             None => return Err(Error::at(path, text, 0, "missing field `docs`")),
         },
         tests: f.tests,
