@@ -17,9 +17,11 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // The next byte that may end a sentence: `.`, `!`, `?` or the lead byte of `…`.
+        let Some(skip) = bytes[i..].iter().position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2)) else { break };
+        i += skip;
         let c = bytes[i];
-        let terminal = matches!(c, b'.' | b'!' | b'?') || bytes[i..].starts_with("…".as_bytes());
-        if !terminal {
+        if c == 0xE2 && !bytes[i..].starts_with("…".as_bytes()) {
             i += 1;
             continue;
         }
@@ -139,6 +141,14 @@ mod tests {
             vec!["Garbutt, J. C. and Gallop, R. wrote it.", "Fine."]
         );
         assert_eq!(split("It costs 1.5 units. Next."), vec!["It costs 1.5 units.", "Next."]);
+    }
+
+    #[test]
+    fn ellipses_end_sentences_and_other_three_byte_characters_do_not() {
+        assert_eq!(split("Wait… Then go. It’s fine — really"), vec!["Wait…", "Then go.", "It’s fine — really"]);
+        assert_eq!(split("“Don’t stop” — ‘never’… Ok!"), vec!["“Don’t stop” — ‘never’…", "Ok!"]);
+        assert_eq!(split("Trailing…"), vec!["Trailing…"]);
+        assert_eq!(split("–—’"), vec!["–—’"]);
     }
 
     #[test]

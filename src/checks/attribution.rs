@@ -5,10 +5,13 @@ use crate::engine::compile::ShortRegex;
 use crate::engine::{shown, Analysis, DocOutcome, Finding};
 use crate::pack::Rule;
 
+const REVIEWED_LINE: &str = r"(?i)^(?:(medically|clinically|fact[- ]checked and|editorially)\s+)?(?:reviewed|verified|fact[- ]checked)\s+by\b\s*:?\s*(.*)$";
+
+/// The first letters (lowercase) a [`REVIEWED_LINE`] can start with.
+const REVIEWED_FIRST: &[u8] = b"mcefrv";
+
 fn reviewed_line() -> &'static ShortRegex {
-    short_regex!(
-        r"(?i)^(?:(medically|clinically|fact[- ]checked and|editorially)\s+)?(?:reviewed|verified|fact[- ]checked)\s+by\b\s*:?\s*(.*)$"
-    )
+    short_regex!(REVIEWED_LINE)
 }
 
 fn team_only() -> &'static ShortRegex {
@@ -105,7 +108,9 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
     }
     for (i, b) in doc.blocks.iter().enumerate() {
         let text = doc.slice(&b.span);
-        if text.split_whitespace().nth(14).is_some() {
+        // Most blocks are turned away by their first letter before their words are counted.
+        let first = text.as_bytes().first().map(u8::to_ascii_lowercase);
+        if !first.is_some_and(|c| REVIEWED_FIRST.contains(&c)) || text.split_whitespace().nth(14).is_some() {
             continue;
         }
         let Some(c) = reviewed_line().captures(text) else {
@@ -202,8 +207,25 @@ pub(super) fn warm() {
 
 #[cfg(test)]
 mod tests {
-    use super::is_person_line;
+    use super::{is_person_line, REVIEWED_FIRST, REVIEWED_LINE};
     use proptest::prelude::*;
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+    /// Every match of the reviewer line starts with a letter of `REVIEWED_FIRST`, in either ASCII
+    /// case, and with no other character: its prefixes, case folding and all, say so.
+    #[test]
+    fn reviewer_lines_start_with_the_letters_checked_first() {
+        let hir = regex_syntax::parse(REVIEWED_LINE).unwrap_or_else(|e| panic!("{e}"));
+        let seq = Extractor::new().kind(ExtractKind::Prefix).limit_literal_len(1).extract(&hir);
+        let literals = seq.literals().unwrap_or_else(|| panic!("no finite prefix set"));
+        let mut firsts: Vec<u8> = literals.iter().filter_map(|l| l.as_bytes().first().copied()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut expected: Vec<u8> = REVIEWED_FIRST.iter().flat_map(|c| [*c, c.to_ascii_uppercase()]).collect();
+        expected.sort_unstable();
+        assert_eq!(firsts, expected, "{:?}", String::from_utf8_lossy(&firsts));
+        assert!(literals.iter().all(|l| !l.as_bytes().is_empty()));
+    }
 
     /// The regex `is_person_line` replaced: it must accept exactly the same lines.
     fn oracle() -> &'static regex::Regex {

@@ -38,7 +38,7 @@ fn short_item_run(a: &Analysis, from: usize) -> bool {
     let short = |i: usize| {
         a.doc.blocks.get(i).is_some_and(|b| {
             let t = a.doc.slice(&b.span);
-            t.split_whitespace().count() <= 8 && !t.ends_with('.')
+            !t.ends_with('.') && t.split_whitespace().take(9).count() <= 8
         })
     };
     short(from) && short(from + 1)

@@ -62,10 +62,7 @@ fn lines(source: &str) -> impl Iterator<Item = &str> {
         if start >= bytes.len() {
             return None;
         }
-        let mut i = start;
-        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-            i += 1;
-        }
+        let i = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let end = match bytes.get(i) {
             Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => i + 2,
             Some(_) => i + 1,
@@ -101,8 +98,13 @@ fn continues(prev: &str, line: &str) -> bool {
 
 /// Short, no sentence punctuation at the end (a question mark is allowed), not a list item.
 pub(crate) fn looks_like_heading(text: &str) -> bool {
-    let words = text.split_whitespace().count();
-    words > 0 && words <= 12 && !text.contains('\n') && !text.ends_with(['.', ',', ';', ':']) && !is_list_item(text)
+    // The cheap tests first: most blocks are prose that ends a sentence; words are counted only
+    // up to one past the limit.
+    if text.ends_with(['.', ',', ';', ':']) || text.contains('\n') || is_list_item(text) {
+        return false;
+    }
+    let words = text.split_whitespace().take(13).count();
+    words > 0 && words <= 12
 }
 
 #[cfg(test)]

@@ -40,11 +40,9 @@ impl Analysis<'_> {
         end
     }
 
-    fn words_between(&self, a: usize, b: usize) -> usize {
-        if b <= a {
-            return 0;
-        }
-        self.text(&(a..b)).split_whitespace().count()
+    /// Whether at most `window` words stand between `a` and `b` (counted only up to one past it).
+    fn within_words(&self, a: usize, b: usize, window: usize) -> bool {
+        b <= a || self.text(&(a..b)).split_whitespace().nth(window).is_none()
     }
 
     /// Whether a negation cue governs `span` (before it, same clause, within the window, not a
@@ -63,7 +61,7 @@ impl Analysis<'_> {
             let subject_negation =
                 matches!(self.text(n).to_lowercase().as_str(), "no" | "none" | "neither" | "nobody" | "nothing");
             (subject_negation || !self.text(&(n.end..to)).contains(','))
-                && self.words_between(n.end, to) <= window
+                && self.within_words(n.end, to, window)
                 && !self.hits.any_overlapping(&self.cues.pseudo_negation, n)
         })
     }
