@@ -64,12 +64,13 @@ impl SourceFile {
         }
         let line = self.line_index(offset);
         let prefix = &self.text[self.line_starts[line]..offset];
-        Position {
-            offset,
-            line: line + 1,
-            column: prefix.chars().count() + 1,
-            utf16_column: prefix.encode_utf16().count() + 1,
-        }
+        // A character takes two UTF-16 units exactly when it takes four bytes in UTF-8.
+        let (chars, astral) = if prefix.is_ascii() {
+            (prefix.len(), 0)
+        } else {
+            (prefix.chars().count(), prefix.bytes().filter(|&b| b >= 0xF0).count())
+        };
+        Position { offset, line: line + 1, column: chars + 1, utf16_column: chars + astral + 1 }
     }
 
     /// The byte offset of an LSP position (0-based line, UTF-16 code units), clamped to the line.
@@ -116,6 +117,17 @@ mod tests {
         assert_eq!(f.position(f.text.find('c').unwrap_or(0)).line, 3);
         assert_eq!(f.position(f.text.find('d').unwrap_or(0)).line, 4);
         assert_eq!(f.line_text(0), "a");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn columns_are_the_counts_of_the_line_prefix(text in "[ab\n\r’é😀\u{10000}\u{ffff}]{0,30}", at in 0usize..40) {
+            let f = SourceFile::new("x", &text);
+            let p = f.position(at);
+            let prefix = &text[f.line_starts()[p.line - 1]..p.offset];
+            proptest::prop_assert_eq!(p.column, prefix.chars().count() + 1);
+            proptest::prop_assert_eq!(p.utf16_column, prefix.encode_utf16().count() + 1);
+        }
     }
 
     #[test]

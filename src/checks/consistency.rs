@@ -9,7 +9,7 @@ use super::Gated;
 use crate::engine::{shown, Analysis, Assertion, DocOutcome, Finding};
 use crate::pack::{Cue, Rule};
 
-/// Their unit: what every match of [`CEILING`] and of [`TOXIC`] contains.
+/// Their unit: what every match of [`CEILING`] (and of [`TOXIC`]) contains.
 const DOSE_UNITS: &[&str] = &["mg", "milligrams"];
 
 /// A stated maximum dose.
@@ -18,9 +18,9 @@ static CEILING: Gated = Gated::new(
     r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
 );
 
-/// A dose called toxic.
+/// A dose called toxic: every match holds one of these words (rarer than its unit).
 static TOXIC: Gated = Gated::new(
-    DOSE_UNITS,
+    &["toxic", "overdose", "lethal", "fatal", "poisoning"],
     r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
 );
 
@@ -51,8 +51,9 @@ pub(super) fn warm_gated(text: Option<&str>) {
 pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
     let (Some(toxic), Some(ceiling)) = (TOXIC.for_text(text), CEILING.for_text(text)) else { return };
-    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = toxic
-        .captures_iter(text)
+    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = TOXIC
+        .captures(toxic, text)
+        .into_iter()
         .filter_map(|c| {
             let whole = c.get(0)?;
             let (v, _) = number(&c, &[1, 2])?;
@@ -71,7 +72,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
             value: Some(*v),
         });
     }
-    for c in ceiling.captures_iter(text) {
+    for c in CEILING.captures(ceiling, text) {
         let Some(whole) = c.get(0) else { continue };
         let Some((max, _)) = number(&c, &[1]) else {
             continue;
@@ -114,6 +115,8 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocO
     // (drug, class) -> (affirmed spans, denied spans)
     let mut claims: ClassClaims = BTreeMap::new();
     let Some(class_claim) = CLASS_CLAIM.for_text(text) else { return };
+    // The whole text at once: class words are common on these pages, and the regex's own search
+    // is quicker than visiting each stretch with one.
     for c in class_claim.captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let span = whole.start()..whole.end();
@@ -245,7 +248,10 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
 #[cfg(test)]
 mod tests {
     use super::{CEILING, CLASS_CLAIM, TOXIC};
-    use crate::checks::tests::{gate_is_sound, SEPARATORS};
+    use crate::checks::tests::{gate_is_sound, stretches_find_all, SEPARATORS};
+
+    /// Separators that most often let the parts around them match, stops among them.
+    const NEAR: &[&str] = &[" ", " ", "\n", "", ". ", "."];
 
     #[test]
     fn dose_and_class_regexes_match_only_past_their_gates() {
@@ -262,12 +268,14 @@ mod tests {
             "Lethal amount",
             "x",
         ][..];
-        let number = &["5", "1,000", "2.5", "40", "x"][..];
+        let number = &["5", "1,000", "2.5", "40", "x", ".5", "\u{663}.\u{665}", "1.000.5"][..];
         let unit =
             &["mg", "MG", "Mg", "milligrams", "MILLIGRAMS", "milligram", "mgs", "m g", "\u{17F}", "\u{212A}"][..];
-        let tail = &["", " toxicity", " is lethal", " can cause an overdose", " fatal", "s"][..];
+        let tail =
+            &["", " toxicity", " is lethal", " can cause an overdose", " fatal", "s", " poi\u{17F}oning", "."][..];
         for gated in [&CEILING, &TOXIC] {
             gate_is_sound(gated, &[lead, SEPARATORS, number, SEPARATORS, unit, tail, SEPARATORS]);
+            stretches_find_all(gated, &[lead, NEAR, number, NEAR, unit, tail, SEPARATORS]);
         }
         let verb = &["is", "Are", "isn't", "is not", "are not", "IS", "x"][..];
         let article = &["", "not ", "a ", "an ", "considered a ", "classified as an "][..];

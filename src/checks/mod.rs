@@ -9,7 +9,6 @@ mod editorial;
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::engine::compile::ASCII_FOLDS;
@@ -37,12 +36,15 @@ pub const BUILTINS: &[(&str, CheckFn)] = &[
 
 /// A whole-text regex with words one of which every match contains. A page must mention one (a
 /// cheap test: one automaton pass) before the regex is compiled for it: a page or a few that never
-/// do never pay for compiling it. Once compiled, the regex runs on every page (its own literal
-/// search is as quick as the test).
+/// do never pay for compiling it. Once compiled, the regex runs on every page.
+///
+/// The regex matches `.` only as a decimal point (`\d\.\d`), so every match lies between two full
+/// stops that are not: only the stretches between such stops that hold one of the words are
+/// searched ([`Gated::captures`]). The tests of each check compare that with a whole-text search.
 pub(crate) struct Gated {
     words: &'static [&'static str],
     src: &'static str,
-    gate: OnceLock<Option<AhoCorasick>>,
+    gate: OnceLock<Option<Regex>>,
     regex: OnceLock<Regex>,
 }
 
@@ -64,15 +66,102 @@ impl Gated {
         }
     }
 
+    /// The words, ASCII case-insensitive, as one regex: its literal search (SIMD, over every
+    /// case of each word's first bytes) is quicker than an automaton's byte-at-a-time walk
+    /// (`None`: it could not be built).
+    fn words(&self) -> Option<&Regex> {
+        self.gate
+            .get_or_init(|| {
+                let alternation: Vec<String> = self.words.iter().map(|w| regex::escape(w)).collect();
+                Regex::new(&format!("(?i-u:{})", alternation.join("|"))).ok()
+            })
+            .as_ref()
+    }
+
     /// Whether `text` may contain one of the words case-insensitively. Unicode case folding maps
     /// only the [`ASCII_FOLDS`] characters onto ASCII letters: a text with one may match any word;
     /// in any other text a case-insensitive match is an ASCII case-insensitive one.
     fn may_match(&self, text: &str) -> bool {
-        let gate = self.gate.get_or_init(|| {
-            AhoCorasick::builder().ascii_case_insensitive(true).build(self.words.iter().chain(&ASCII_FOLDS)).ok()
-        });
-        gate.as_ref().is_none_or(|a| a.is_match(text))
+        has_fold(text) || self.words().is_none_or(|re| re.is_match(text))
     }
+
+    /// `re.captures_iter(text)` (`re` is this regex): the same matches in the same order, from
+    /// searching only the stretches that hold a word, each on its own.
+    pub(crate) fn captures<'t>(&self, re: &Regex, text: &'t str) -> Vec<regex::Captures<'t>> {
+        let Some(stretches) = self.stretches(text) else { return re.captures_iter(text).collect() };
+        let mut out = Vec::new();
+        for stretch in stretches {
+            // Cut at the stop: `\b` sees the end of the text there as it sees a `.`, and the
+            // search from `at` sees the text before it.
+            let hay = &text[..stretch.end];
+            let mut at = stretch.start;
+            while let Some(c) = re.captures_at(hay, at) {
+                let Some(m) = c.get(0).filter(|m| !m.is_empty()) else {
+                    // An empty match resumes differently; these regexes have none.
+                    return re.captures_iter(text).collect();
+                };
+                at = m.end();
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// The stretches of `text` between full stops that are not decimal points and that hold one of
+    /// the words, in order; `None` when the text has an [`ASCII_FOLDS`] character (it may spell a
+    /// word another way) or the automaton could not be built.
+    fn stretches(&self, text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+        let words = self.words()?;
+        if has_fold(text) {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let mut stretches: Vec<std::ops::Range<usize>> = Vec::new();
+        for m in words.find_iter(text) {
+            // Words hold no `.`: a word that overlaps one already found is in its stretch.
+            if stretches.last().is_some_and(|s| m.start() < s.end) {
+                continue;
+            }
+            stretches.push(stop_before(bytes, m.start())..stop_after(bytes, m.end()));
+        }
+        Some(stretches)
+    }
+}
+
+/// Whether `text` has a character that case-folds onto an ASCII letter ([`ASCII_FOLDS`]).
+fn has_fold(text: &str) -> bool {
+    ASCII_FOLDS.iter().any(|f| text.contains(f))
+}
+
+/// Whether the `.` at `i` ends a stretch: it is not between two characters that may be digits
+/// (ASCII digits and, to be safe, any non-ASCII character: `\d` is Unicode).
+fn is_stop(bytes: &[u8], i: usize) -> bool {
+    let digit_like = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_digit() || !b.is_ascii());
+    !(i > 0 && digit_like(bytes.get(i - 1)) && digit_like(bytes.get(i + 1)))
+}
+
+/// The start of the stretch holding `at`: just past the last stop before it, or 0.
+fn stop_before(bytes: &[u8], at: usize) -> usize {
+    let mut end = at;
+    while let Some(i) = memchr::memrchr(b'.', &bytes[..end]) {
+        if is_stop(bytes, i) {
+            return i + 1;
+        }
+        end = i;
+    }
+    0
+}
+
+/// The end of the stretch holding `at`: the first stop at or after it, or the end of the text.
+fn stop_after(bytes: &[u8], at: usize) -> usize {
+    let mut from = at;
+    while let Some(i) = memchr::memchr(b'.', &bytes[from..]).map(|i| i + from) {
+        if is_stop(bytes, i) {
+            return i;
+        }
+        from = i + 1;
+    }
+    bytes.len()
 }
 
 /// Compiles the builtin checks' regexes that every page needs now. A run calls it on a spare thread
@@ -135,8 +224,42 @@ mod tests {
         assert!(gated.for_text("nothing to see").is_some(), "once compiled, it runs on every page");
     }
 
+    /// [`Gated::captures`] finds what `captures_iter` over the whole text finds, every group
+    /// included, on texts generated as for [`gate_is_sound`].
+    pub(super) fn stretches_find_all(gated: &Gated, slots: &[&[&'static str]]) {
+        let re = gated.regex();
+        let spans = |c: &regex::Captures| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
+        let run: Vec<_> = slots.iter().map(|s| prop::sample::select(s.to_vec())).collect();
+        let text = proptest::collection::vec(run, 1..4).prop_map(|v| v.concat().concat());
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
+        let (texts, matched) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
+        let outcome = runner.run(&text, |t| {
+            let whole: Vec<_> = re.captures_iter(&t).map(|c| spans(&c)).collect();
+            let found: Vec<_> = gated.captures(re, &t).iter().map(spans).collect();
+            prop_assert_eq!(&found, &whole, "{:?}", t);
+            texts.set(texts.get() + 1);
+            matched.set(matched.get() + usize::from(!whole.is_empty()));
+            Ok(())
+        });
+        if let Err(e) = outcome {
+            panic!("{e}");
+        }
+        let (texts, matched) = (texts.get(), matched.get());
+        assert!(matched * 20 >= texts, "only {matched} of {texts} texts match {re}: the test shows little");
+    }
+
+    #[test]
+    fn stretches_end_at_stops_that_are_not_decimal_points() {
+        let gated = Gated::new(&["mg"], r"(?i)\b\d+(?:\.\d+)?\s?mg\b");
+        let text = "Take 2.5 mg. Then ٣.٥ mg! Dr. Who, 10mg.5 mg. No dose. 1.5 MG";
+        let stretches = gated.stretches(text).unwrap_or_default();
+        let shown: Vec<&str> = stretches.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(shown, ["Take 2.5 mg", " Then ٣.٥ mg! Dr", " Who, 10mg", "5 mg", " 1.5 MG"]);
+        assert_eq!(gated.stretches("a ſ and 5 mg"), None, "a fold character: the whole text");
+    }
+
     /// Separators between the parts of a generated text.
-    pub(super) const SEPARATORS: &[&str] = &["", " ", " ", "\n", ". ", ", "];
+    pub(super) const SEPARATORS: &[&str] = &["", " ", " ", "\n", ". ", ", ", ".", "1.", "."];
 
     /// Every text a regex matches passes its gate. Texts are one to three runs of `slots`, one
     /// choice per slot (its language's parts, in several cases, with `ſ` and the Kelvin sign, and
