@@ -34,13 +34,13 @@ pub const BUILTINS: &[(&str, CheckFn)] = &[
     ("fda_status", consistency::fda_status),
 ];
 
-/// A whole-text regex with words one of which every match contains. A page must mention one (a
-/// cheap test: one automaton pass) before the regex is compiled for it: a page or a few that never
-/// do never pay for compiling it. Once compiled, the regex runs on every page.
+/// A whole-text regex with words (none holding a `.`) one of which every match contains. A page
+/// must mention one (a cheap test: one literal search) before the regex is compiled for it: a page
+/// or a few that never do never pay for compiling it. Once compiled, the regex runs on every page.
 ///
 /// The regex matches `.` only as a decimal point (`\d\.\d`), so every match lies between two full
-/// stops that are not: only the stretches between such stops that hold one of the words are
-/// searched ([`Gated::captures`]). The tests of each check compare that with a whole-text search.
+/// stops that are not: [`Gated::captures`] searches only the stretches between such stops that
+/// hold one of the words. The tests of each check compare that with a whole-text search.
 pub(crate) struct Gated {
     words: &'static [&'static str],
     src: &'static str,
@@ -109,7 +109,7 @@ impl Gated {
 
     /// The stretches of `text` between full stops that are not decimal points and that hold one of
     /// the words, in order; `None` when the text has an [`ASCII_FOLDS`] character (it may spell a
-    /// word another way) or the automaton could not be built.
+    /// word another way) or the words' regex could not be built.
     fn stretches(&self, text: &str) -> Option<Vec<std::ops::Range<usize>>> {
         let words = self.words()?;
         if has_fold(text) {
@@ -228,6 +228,7 @@ mod tests {
     /// included, on texts generated as for [`gate_is_sound`].
     pub(super) fn stretches_find_all(gated: &Gated, slots: &[&[&'static str]]) {
         let re = gated.regex();
+        assert!(gated.words.iter().all(|w| !w.contains('.')), "a word with a stop: {:?}", gated.words);
         let spans = |c: &regex::Captures| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
         let run: Vec<_> = slots.iter().map(|s| prop::sample::select(s.to_vec())).collect();
         let text = proptest::collection::vec(run, 1..4).prop_map(|v| v.concat().concat());

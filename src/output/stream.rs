@@ -14,6 +14,8 @@ pub(super) struct ArrayIn {
     items: usize,
     /// Reused buffer: an item's pretty text, indented.
     buf: Vec<u8>,
+    /// The indentation of the items and of a few levels below them ([`Nested`]).
+    pad: Vec<u8>,
 }
 
 /// Stands for the streamed array's items in a skeleton document.
@@ -23,7 +25,8 @@ impl ArrayIn {
     /// `skeleton` is the document with [`ArrayIn::hole`] as the array's only item.
     pub fn new(skeleton: &Value) -> ArrayIn {
         let (before, indent, _) = split(skeleton);
-        ArrayIn { before, indent, items: 0, buf: Vec::new() }
+        let pad = Nested::pad(&indent);
+        ArrayIn { before, indent, items: 0, buf: Vec::new(), pad }
     }
 
     /// The placeholder item of a skeleton.
@@ -41,7 +44,8 @@ impl ArrayIn {
         buf.clear();
         buf.extend_from_slice(if self.items == 0 { b"\n" } else { b",\n" });
         buf.extend_from_slice(self.indent.as_bytes());
-        item.serialize(&mut serde_json::Serializer::with_formatter(&mut *buf, Nested::new(&self.indent)))?;
+        let nested = Nested::new(&self.pad, self.indent.len());
+        item.serialize(&mut serde_json::Serializer::with_formatter(&mut *buf, nested))?;
         out.write_all(buf)?;
         self.items += 1;
         Ok(())
@@ -66,19 +70,25 @@ impl ArrayIn {
 /// serde_json's pretty format (two spaces a level) for a value nested in a document: every line
 /// after its first starts with the indentation of the line it starts on (`base`). The same text as
 /// pretty-printing the value alone and indenting each of its lines, in one pass.
-struct Nested {
-    /// `base` followed by the indentation of a few levels, sliced per line.
-    pad: Vec<u8>,
+struct Nested<'a> {
+    /// `base` followed by the indentation of a few levels ([`Nested::pad`]), sliced per line.
+    pad: &'a [u8],
+    /// The length of `base`.
     base: usize,
     depth: usize,
     has_value: bool,
 }
 
-impl Nested {
-    fn new(base: &str) -> Nested {
+impl<'a> Nested<'a> {
+    /// `base` followed by the indentation of eight levels.
+    fn pad(base: &str) -> Vec<u8> {
         let mut pad = base.as_bytes().to_vec();
         pad.resize(base.len() + 2 * 8, b' ');
-        Nested { pad, base: base.len(), depth: 0, has_value: false }
+        pad
+    }
+
+    fn new(pad: &'a [u8], base: usize) -> Nested<'a> {
+        Nested { pad, base, depth: 0, has_value: false }
     }
 
     fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
@@ -113,7 +123,7 @@ impl Nested {
     }
 }
 
-impl serde_json::ser::Formatter for Nested {
+impl serde_json::ser::Formatter for Nested<'_> {
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.open(w, b"[")
     }
@@ -184,7 +194,8 @@ mod tests {
 
     fn nested(value: &Value, base: &str) -> String {
         let mut buf = base.as_bytes().to_vec();
-        let _ = value.serialize(&mut serde_json::Serializer::with_formatter(&mut buf, Nested::new(base)));
+        let pad = Nested::pad(base);
+        let _ = value.serialize(&mut serde_json::Serializer::with_formatter(&mut buf, Nested::new(&pad, base.len())));
         String::from_utf8(buf).unwrap_or_default()
     }
 
