@@ -50,9 +50,11 @@ pub(super) fn warm_gated(text: Option<&str>) {
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
 pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
-    let (Some(toxic), Some(ceiling)) = (TOXIC.for_text(text), CEILING.for_text(text)) else { return };
-    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = TOXIC
-        .captures(toxic, text)
+    // Every match of either holds a unit. A page without toxic words still states its ceilings:
+    // they are assertions for conflicts with other pages.
+    let Some(ceiling) = CEILING.for_text(text) else { return };
+    let toxic = TOXIC.for_text(text).map(|toxic| TOXIC.captures(toxic, text)).unwrap_or_default();
+    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = toxic
         .into_iter()
         .filter_map(|c| {
             let whole = c.get(0)?;
