@@ -50,11 +50,10 @@ pub(super) fn warm_gated(text: Option<&str>) {
 /// X006: a stated maximum dose at or above a stated toxic dose on the same page.
 pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let text = &a.doc.text;
-    // Every match of either holds a unit. A page without toxic words still states its ceilings:
-    // they are assertions for conflicts with other pages.
-    let Some(ceiling) = CEILING.for_text(text) else { return };
-    let toxic = TOXIC.for_text(text).map(|toxic| TOXIC.captures(toxic, text)).unwrap_or_default();
-    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = toxic
+    // Each regex on its own: a page without toxic words still states its ceilings (assertions
+    // for conflicts with other pages).
+    let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = TOXIC
+        .captures(text)
         .into_iter()
         .filter_map(|c| {
             let whole = c.get(0)?;
@@ -74,7 +73,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
             value: Some(*v),
         });
     }
-    for c in CEILING.captures(ceiling, text) {
+    for c in CEILING.captures(text) {
         let Some(whole) = c.get(0) else { continue };
         let Some((max, _)) = number(&c, &[1]) else {
             continue;

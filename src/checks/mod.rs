@@ -44,13 +44,13 @@ pub const BUILTINS: &[(&str, CheckFn)] = &[
 pub(crate) struct Gated {
     words: &'static [&'static str],
     src: &'static str,
-    gate: OnceLock<Option<Regex>>,
+    words_re: OnceLock<Option<Regex>>,
     regex: OnceLock<Regex>,
 }
 
 impl Gated {
     pub(crate) const fn new(words: &'static [&'static str], src: &'static str) -> Gated {
-        Gated { words, src, gate: OnceLock::new(), regex: OnceLock::new() }
+        Gated { words, src, words_re: OnceLock::new(), regex: OnceLock::new() }
     }
 
     /// The regex, compiled now if it was not.
@@ -70,7 +70,7 @@ impl Gated {
     /// case of each word's first bytes) is quicker than an automaton's byte-at-a-time walk
     /// (`None`: it could not be built).
     fn words(&self) -> Option<&Regex> {
-        self.gate
+        self.words_re
             .get_or_init(|| {
                 let alternation: Vec<String> = self.words.iter().map(|w| regex::escape(w)).collect();
                 Regex::new(&format!("(?i-u:{})", alternation.join("|"))).ok()
@@ -85,9 +85,11 @@ impl Gated {
         has_fold(text) || self.words().is_none_or(|re| re.is_match(text))
     }
 
-    /// `re.captures_iter(text)` (`re` is this regex): the same matches in the same order, from
-    /// searching only the stretches that hold a word, each on its own.
-    pub(crate) fn captures<'t>(&self, re: &Regex, text: &'t str) -> Vec<regex::Captures<'t>> {
+    /// The regex's `captures_iter(text)` (none when it cannot match `text`, [`Gated::for_text`]):
+    /// the same matches in the same order, from searching only the stretches that hold a word,
+    /// each on its own.
+    pub(crate) fn captures<'t>(&self, text: &'t str) -> Vec<regex::Captures<'t>> {
+        let Some(re) = self.for_text(text) else { return Vec::new() };
         let Some(stretches) = self.stretches(text) else { return re.captures_iter(text).collect() };
         let mut out = Vec::new();
         for stretch in stretches {
@@ -224,27 +226,33 @@ mod tests {
         assert!(gated.for_text("nothing to see").is_some(), "once compiled, it runs on every page");
     }
 
+    /// Runs `check` on 3,000 texts of one to three runs of `slots`, one choice per slot (its
+    /// language's parts, in several cases, with `ſ` and the Kelvin sign, and near misses), so that
+    /// many of them match.
+    fn for_generated_texts(slots: &[&[&'static str]], check: impl Fn(String) -> Result<(), TestCaseError>) {
+        let run: Vec<_> = slots.iter().map(|s| prop::sample::select(s.to_vec())).collect();
+        let text = proptest::collection::vec(run, 1..4).prop_map(|v| v.concat().concat());
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
+        if let Err(e) = runner.run(&text, check) {
+            panic!("{e}");
+        }
+    }
+
     /// [`Gated::captures`] finds what `captures_iter` over the whole text finds, every group
-    /// included, on texts generated as for [`gate_is_sound`].
+    /// included, on generated texts.
     pub(super) fn stretches_find_all(gated: &Gated, slots: &[&[&'static str]]) {
         let re = gated.regex();
         assert!(gated.words.iter().all(|w| !w.contains('.')), "a word with a stop: {:?}", gated.words);
         let spans = |c: &regex::Captures| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
-        let run: Vec<_> = slots.iter().map(|s| prop::sample::select(s.to_vec())).collect();
-        let text = proptest::collection::vec(run, 1..4).prop_map(|v| v.concat().concat());
-        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
         let (texts, matched) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
-        let outcome = runner.run(&text, |t| {
+        for_generated_texts(slots, |t| {
             let whole: Vec<_> = re.captures_iter(&t).map(|c| spans(&c)).collect();
-            let found: Vec<_> = gated.captures(re, &t).iter().map(spans).collect();
+            let found: Vec<_> = gated.captures(&t).iter().map(spans).collect();
             prop_assert_eq!(&found, &whole, "{:?}", t);
             texts.set(texts.get() + 1);
             matched.set(matched.get() + usize::from(!whole.is_empty()));
             Ok(())
         });
-        if let Err(e) = outcome {
-            panic!("{e}");
-        }
         let (texts, matched) = (texts.get(), matched.get());
         assert!(matched * 20 >= texts, "only {matched} of {texts} texts match {re}: the test shows little");
     }
@@ -262,20 +270,12 @@ mod tests {
     /// Separators between the parts of a generated text.
     pub(super) const SEPARATORS: &[&str] = &["", " ", " ", "\n", ". ", ", ", ".", "1.", "."];
 
-    /// Every text a regex matches passes its gate. Texts are one to three runs of `slots`, one
-    /// choice per slot (its language's parts, in several cases, with `ſ` and the Kelvin sign, and
-    /// near misses), so that many of them match.
+    /// Every text a regex matches passes its gate, on generated texts.
     pub(super) fn gate_is_sound(gated: &Gated, slots: &[&[&'static str]]) {
         let re = gated.regex();
-        let run: Vec<_> = slots.iter().map(|s| prop::sample::select(s.to_vec())).collect();
-        let text = proptest::collection::vec(run, 1..4).prop_map(|v| v.concat().concat());
-        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
-        let outcome = runner.run(&text, |t| {
+        for_generated_texts(slots, |t| {
             prop_assert!(!re.is_match(&t) || gated.may_match(&t), "{t:?} matches {re} but misses {:?}", gated.words);
             Ok(())
         });
-        if let Err(e) = outcome {
-            panic!("{e}");
-        }
     }
 }
