@@ -81,8 +81,14 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
             }
         }
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    inputs.extend(found);
+    // In path order, each path split into its components once: `Path::cmp` splits both paths at
+    // every comparison (1.5% of a run over 15,000 small files).
+    let mut order: Vec<(Vec<std::path::Component>, usize)> =
+        found.iter().enumerate().map(|(i, x)| (x.path.components().collect(), i)).collect();
+    order.sort();
+    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    let mut found: Vec<Option<Input>> = found.into_iter().map(Some).collect();
+    inputs.extend(order.into_iter().filter_map(|i| found[i].take()));
 }
 
 /// Decodes bytes: a UTF-16 BOM (either order) means UTF-16; a UTF-8 BOM is stripped; NUL bytes
@@ -134,4 +140,33 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     };
     String::from_utf8(bytes)
         .map_err(|e| Error::Decode { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_yields_files_in_path_order() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        // `a-b.md` sorts before `a/b.md` byte by byte ('-' < '/'), after it by components.
+        let names = ["a-b.md", "a/b.md", "a/c/d.md", "a.md", "b.txt", "A.md", "a/b-c.md", "a/b/c.md"];
+        for name in names {
+            let path = dir.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&path, "text").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
+        assert!(errors.is_empty(), "{errors:?}");
+        let got: Vec<&Path> = inputs.iter().map(|i| i.path.as_path()).collect();
+        let mut want = got.clone();
+        want.sort();
+        assert_eq!(got, want);
+        assert_eq!(got.len(), names.len());
+        // Not byte order: `a/...` comes before `a-b.md`.
+        let pos = |n: &str| got.iter().position(|p| p.ends_with(n)).unwrap_or(usize::MAX);
+        assert!(pos("a/b.md") < pos("a-b.md"));
+    }
 }

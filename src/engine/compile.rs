@@ -106,15 +106,18 @@ struct Pattern {
     /// they are common words ("treatment", "alcohol") that would fire all over the page for the
     /// sake of the few units a rare first part opens, or phrases the text may space its own way.
     also: Vec<Vec<String>>,
-    /// How many of `also` are parts; phrases follow. A phrase check (the unit collapsed, up to 64
-    /// searches) pays only at start-up scale while the pattern is not compiled: it spares most
-    /// compiles a page would pay (60-1,400 µs each; the smallest seed page compiled 33 patterns,
-    /// 5 of which match, and now 6). At throughput a compile is paid once and the regex looks at
-    /// a unit faster than the check would.
+    /// How many of `also` are parts; phrases follow. At start-up scale, while the pattern is not
+    /// compiled, a unit is checked for every phrase set (the unit collapsed, up to 64 searches per
+    /// set): it spares most compiles a page would pay (60-1,400 µs each; the smallest seed page
+    /// compiled 33 patterns, 5 of which match, and now 6). At throughput scale an evenly spaced
+    /// unit is checked for the first set alone, in one search ([`Pattern::has_first_phrase`]).
     parts: usize,
     /// Searchers for `also`'s parts and phrases, built the first time a unit is checked for them
     /// (most patterns never are).
     finders: [OnceLock<Vec<Vec<Finder<'static>>>>; 2],
+    /// One searcher for all phrases of the first phrase set, at throughput scale: see
+    /// [`Pattern::has_first_phrase`]. Built the first time a unit is checked.
+    first_phrases: OnceLock<PhraseSearcher>,
     /// Index of its unit table in [`Scanner::units`].
     unit: usize,
     re: OnceLock<Option<(meta::Regex, bool)>>,
@@ -130,38 +133,52 @@ impl Pattern {
     ) -> Pattern {
         let parts = also.len();
         also.extend(phrases);
-        Pattern { src, owner, also, parts, finders: Default::default(), unit, re: OnceLock::new() }
+        Pattern {
+            src,
+            owner,
+            also,
+            parts,
+            finders: Default::default(),
+            first_phrases: OnceLock::new(),
+            unit,
+            re: OnceLock::new(),
+        }
     }
 
-    /// Whether `text[unit]` holds a literal of each of the further required parts (ASCII case
-    /// aside) and, at start-up scale while the pattern is not compiled, a phrase of each phrase set
-    /// (ASCII case and the width of white space aside: in the unit [`collapsed`]). `scratch` holds
-    /// the unit so.
-    fn has_also(&self, text: &str, unit: &Range<usize>, scale: Scale, scratch: &mut Vec<u8>) -> bool {
-        let phrases = scale == Scale::StartUp && self.parts < self.also.len() && self.re.get().is_none();
-        if self.parts == 0 && !phrases {
-            return true;
-        }
-        // Whether `scratch` has a literal of each set of `also[sets]` (searchers: `finders[which]`).
-        let holds = |which: usize, sets: Range<usize>, scratch: &[u8]| {
+    /// Whether `text[unit]` (ASCII-lowercased: `lower`) holds a literal of each of the further
+    /// required parts and, as `gate` asks, a phrase of each phrase set or of the first (ASCII case
+    /// and the width of white space aside: in the unit [`collapsed`], which `scratch` then holds).
+    fn has_also(&self, text: &str, unit: &Range<usize>, lower: &[u8], gate: UnitCheck, scratch: &mut Vec<u8>) -> bool {
+        // Whether `hay` has a literal of each set of `also[sets]` (searchers: `finders[which]`).
+        let holds = |which: usize, sets: Range<usize>, hay: &[u8]| {
             let finders = self.finders[which].get_or_init(|| {
                 let finder = |l: &String| Finder::new(l.as_bytes()).into_owned();
                 self.also[sets].iter().map(|set| set.iter().map(finder).collect()).collect()
             });
-            finders.iter().all(|set| set.iter().any(|l| l.find(scratch).is_some()))
+            finders.iter().all(|set| set.iter().any(|l| l.find(hay).is_some()))
         };
-        if self.parts > 0 {
-            scratch.clear();
-            scratch.extend(text.as_bytes()[unit.clone()].iter().map(u8::to_ascii_lowercase));
-            if !holds(0, 0..self.parts, scratch) {
-                return false;
+        if self.parts > 0 && !holds(0, 0..self.parts, lower) {
+            return false;
+        }
+        if self.parts == self.also.len() {
+            return true;
+        }
+        match gate {
+            UnitCheck::AllPhrases if self.re.get().is_none() => {
+                collapsed(&text[unit.clone()], scratch);
+                holds(1, self.parts..self.also.len(), scratch)
             }
+            UnitCheck::FirstPhrase => self.has_first_phrase(lower),
+            _ => true,
         }
-        if phrases {
-            collapsed(&text[unit.clone()], scratch);
-            return holds(1, self.parts..self.also.len(), scratch);
-        }
-        true
+    }
+
+    /// Whether `lower` (an evenly spaced unit, ASCII-lowercased) holds a phrase of the first
+    /// phrase set. One multi-literal search (tens of nanoseconds on a clause) where the regex takes
+    /// about a microsecond: on the fixture pages, 84% of the units a pattern's gates open lack the
+    /// phrase (counted over 10 MB of them).
+    fn has_first_phrase(&self, lower: &[u8]) -> bool {
+        self.first_phrases.get_or_init(|| PhraseSearcher::new(&self.also[self.parts])).is_in(lower)
     }
 
     /// Builds the forward NFA, and for [`Scale::Throughput`] the reverse NFA and a lazy DFA; never
@@ -213,6 +230,35 @@ impl Pattern {
                 out.push(m.range());
             }
             Some(m.end())
+        }
+    }
+}
+
+/// A search for any of a few literals: Teddy (SIMD) where the machine has it, else an automaton.
+#[derive(Debug)]
+enum PhraseSearcher {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+    /// The literals could not be searched for (none cannot happen): every text may hold one.
+    Any,
+}
+
+impl PhraseSearcher {
+    fn new(literals: &[String]) -> PhraseSearcher {
+        if let Some(packed) = aho_corasick::packed::Searcher::new(literals) {
+            return PhraseSearcher::Packed(packed);
+        }
+        match AhoCorasick::new(literals) {
+            Ok(ac) => PhraseSearcher::Automaton(ac),
+            Err(_) => PhraseSearcher::Any,
+        }
+    }
+
+    fn is_in(&self, text: &[u8]) -> bool {
+        match self {
+            PhraseSearcher::Packed(s) => s.find(text).is_some(),
+            PhraseSearcher::Automaton(ac) => ac.is_match(text),
+            PhraseSearcher::Any => true,
         }
     }
 }
@@ -529,42 +575,18 @@ impl Scanner {
     /// [`ASCII_FOLDS`].
     #[allow(clippy::type_complexity)]
     fn scan_literals(&self, text: &str) -> (Vec<Vec<Range<usize>>>, Vec<(usize, Range<usize>)>, bool) {
-        let mut by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count];
-        let mut runs = Vec::new();
-        let mut folded = false;
+        let by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count];
         if self.literals.is_empty() {
-            return (by_matcher, runs, folded);
+            return (by_matcher, Vec::new(), false);
         }
-        let mut gates = UnitGates {
+        let gates = UnitGates {
             state: vec![0..0; self.patterns.len()],
             touched: Vec::new(),
             units: vec![0..0; self.units.len()],
             scratch: Vec::new(),
+            uneven: if self.scale == Scale::Throughput { uneven_spacing(text.as_bytes()) } else { Vec::new() },
         };
-        // Literal `literal` at `start..end`; matches come by end, then by start.
-        let mut found = |literal: usize, start: usize, end: usize| {
-            let span = &self.spans[literal];
-            for entry in &self.entries[span.start as usize..span.end as usize] {
-                let info = match *entry {
-                    Entry::Gate(p) => {
-                        gates.see(text, start, p, self, &mut runs);
-                        continue;
-                    }
-                    Entry::Fold => {
-                        folded = true;
-                        continue;
-                    }
-                    Entry::Phrase(info) => info,
-                };
-                if info.bound_start && text[..start].chars().next_back().is_some_and(is_word_byte_char) {
-                    continue;
-                }
-                if info.bound_end && text[end..].chars().next().is_some_and(is_word_byte_char) {
-                    continue;
-                }
-                by_matcher[info.matcher].push(start..end);
-            }
-        };
+        let mut pass = LiteralPass { scanner: self, text, by_matcher, runs: Vec::new(), folded: false, gates };
         // The text is searched ASCII-lowercased (same offsets) and every literal is lowercase: an
         // ASCII case-insensitive automaton costs three times as much to build.
         let mut lower = Vec::new();
@@ -576,19 +598,22 @@ impl Scanner {
                 let chunk_end = if self.multiline_literals { text.len() } else { chunk_end(text, chunk_start) };
                 lower.clear();
                 lower.extend(text.as_bytes()[chunk_start..chunk_end].iter().map(u8::to_ascii_lowercase));
+                let chunk = Chunk { lower: &lower, start: chunk_start };
                 for m in ac.find_overlapping_iter(&lower) {
-                    found(m.pattern().as_usize(), chunk_start + m.start(), chunk_start + m.end());
+                    pass.found(&chunk, m.pattern().as_usize(), chunk_start + m.start(), chunk_start + m.end());
                 }
+                pass.end_chunk(&chunk);
                 chunk_start = chunk_end;
             }
         } else {
             lower.extend(text.as_bytes().iter().map(u8::to_ascii_lowercase));
+            let chunk = Chunk { lower: &lower, start: 0 };
             for (literal, at) in TrigramIndex::new(&lower).find_all(&self.literals) {
-                found(literal, at.start, at.end);
+                pass.found(&chunk, literal, at.start, at.end);
             }
+            pass.end_chunk(&chunk);
         }
-        gates.flush(text, self, &mut runs);
-        (by_matcher, runs, folded)
+        (pass.by_matcher, pass.runs, pass.folded)
     }
 }
 
@@ -642,6 +667,74 @@ fn distinct(mut literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec
     (out_literals, out_entries, spans)
 }
 
+/// Which phrases [`Pattern::has_also`] checks a unit for, beside the further required parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnitCheck {
+    /// None: the regex looks at the unit at least as fast.
+    NoPhrase,
+    /// Of every set while the pattern is not compiled (start-up scale: a check spares a compile).
+    AllPhrases,
+    /// Of the first set (throughput scale, an evenly spaced unit: [`Pattern::has_first_phrase`]).
+    FirstPhrase,
+}
+
+/// The literal pass over one text: phrase hits per matcher, the `(pattern, unit)` pairs to search,
+/// whether the text has a character of [`ASCII_FOLDS`].
+struct LiteralPass<'a> {
+    scanner: &'a Scanner,
+    text: &'a str,
+    by_matcher: Vec<Vec<Range<usize>>>,
+    runs: Vec<(usize, Range<usize>)>,
+    folded: bool,
+    gates: UnitGates,
+}
+
+impl LiteralPass<'_> {
+    /// Literal `literal` at `start..end` (matches come by end, then by start), found in `chunk`:
+    /// the text from `chunk.start` on, ASCII-lowercased.
+    fn found(&mut self, chunk: &Chunk, literal: usize, start: usize, end: usize) {
+        let (scanner, text) = (self.scanner, self.text);
+        let span = &scanner.spans[literal];
+        for entry in &scanner.entries[span.start as usize..span.end as usize] {
+            let info = match *entry {
+                Entry::Gate(p) => {
+                    self.gates.see(text, chunk, start, p, scanner, &mut self.runs);
+                    continue;
+                }
+                Entry::Fold => {
+                    self.folded = true;
+                    continue;
+                }
+                Entry::Phrase(info) => info,
+            };
+            if info.bound_start && text[..start].chars().next_back().is_some_and(is_word_byte_char) {
+                continue;
+            }
+            if info.bound_end && text[end..].chars().next().is_some_and(is_word_byte_char) {
+                continue;
+            }
+            self.by_matcher[info.matcher].push(start..end);
+        }
+    }
+
+    /// The end of a chunk (whole lines): every unit seen so far is complete.
+    fn end_chunk(&mut self, chunk: &Chunk) {
+        self.gates.flush(self.text, chunk, self.scanner, &mut self.runs);
+    }
+}
+
+/// A stretch of whole lines of a text from byte `start`, ASCII-lowercased.
+struct Chunk<'a> {
+    lower: &'a [u8],
+    start: usize,
+}
+
+impl Chunk<'_> {
+    fn of(&self, unit: &Range<usize>) -> &[u8] {
+        &self.lower[unit.start - self.start..unit.end - self.start]
+    }
+}
+
 /// The unit per pattern where its first required part was last seen. Automaton matches come in
 /// order of their end and no gating literal contains a character that ends its pattern's unit, so
 /// each pattern's units are visited in order.
@@ -654,11 +747,21 @@ struct UnitGates {
     units: Vec<Range<usize>>,
     /// A unit's text lowercased or [`collapsed`], for [`Pattern::has_also`].
     scratch: Vec<u8>,
+    /// At throughput scale, where the text's white space is uneven ([`uneven_spacing`]).
+    uneven: Vec<usize>,
 }
 
 impl UnitGates {
     /// Records a gating literal of pattern `p` at `at`; a pattern leaving a unit runs over it.
-    fn see(&mut self, text: &str, at: usize, p: usize, scanner: &Scanner, runs: &mut Vec<(usize, Range<usize>)>) {
+    fn see(
+        &mut self,
+        text: &str,
+        chunk: &Chunk,
+        at: usize,
+        p: usize,
+        scanner: &Scanner,
+        runs: &mut Vec<(usize, Range<usize>)>,
+    ) {
         let seen = self.state[p].clone();
         if at < seen.end {
             return;
@@ -666,7 +769,7 @@ impl UnitGates {
         if seen.end == 0 {
             self.touched.push(p);
         } else {
-            self.run(text, p, seen, scanner, runs);
+            self.run(text, chunk, p, seen, scanner, runs);
         }
         let pattern = &scanner.patterns[p];
         let current = &mut self.units[pattern.unit];
@@ -676,28 +779,75 @@ impl UnitGates {
         self.state[p] = current.clone();
     }
 
-    /// The end of the text: every pattern runs over the last unit it was seen in.
-    fn flush(&mut self, text: &str, scanner: &Scanner, runs: &mut Vec<(usize, Range<usize>)>) {
-        let touched = std::mem::take(&mut self.touched);
-        for p in touched {
+    /// The end of a chunk: every pattern runs over the last unit it was seen in.
+    fn flush(&mut self, text: &str, chunk: &Chunk, scanner: &Scanner, runs: &mut Vec<(usize, Range<usize>)>) {
+        let mut touched = std::mem::take(&mut self.touched);
+        for &p in &touched {
             let unit = std::mem::take(&mut self.state[p]);
-            self.run(text, p, unit, scanner, runs);
+            self.run(text, chunk, p, unit, scanner, runs);
         }
+        touched.clear();
+        self.touched = touched;
     }
 
     /// Pattern `p` runs over `unit` if the unit also holds its further required parts.
     fn run(
         &mut self,
         text: &str,
+        chunk: &Chunk,
         p: usize,
         unit: Range<usize>,
         scanner: &Scanner,
         runs: &mut Vec<(usize, Range<usize>)>,
     ) {
-        if scanner.patterns[p].has_also(text, &unit, scanner.scale, &mut self.scratch) {
+        let check = match scanner.scale {
+            Scale::StartUp => UnitCheck::AllPhrases,
+            Scale::Throughput if evenly_spaced(&self.uneven, &unit) => UnitCheck::FirstPhrase,
+            Scale::Throughput => UnitCheck::NoPhrase,
+        };
+        if scanner.patterns[p].has_also(text, &unit, chunk.of(&unit), check, &mut self.scratch) {
             runs.push((p, unit));
         }
     }
+}
+
+/// Where `text` has white space other than a lone ASCII space: a byte offset in each run of two
+/// spaces, of each ASCII tab, vertical tab, form feed and carriage return, and of each non-ASCII
+/// white space character (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
+/// U+205F, U+3000: what Unicode calls white space, as [`collapsed`] does), in order. A unit
+/// without one is its own [`collapsed`] form, ASCII case aside.
+fn uneven_spacing(text: &[u8]) -> Vec<usize> {
+    // Overlapping: a unit may start inside a run of spaces.
+    let two_spaces = memchr::memmem::Finder::new(b"  ");
+    let mut at = Vec::new();
+    let mut from = 0;
+    while let Some(i) = two_spaces.find(&text[from..]) {
+        at.push(from + i);
+        from += i + 1;
+    }
+    at.extend(memchr::memchr3_iter(b'\t', 0x0B, 0x0C, text));
+    at.extend(memchr::memchr_iter(b'\r', text));
+    let lead_bytes = memchr::memchr3_iter(0xC2, 0xE1, 0xE2, text).chain(memchr::memchr_iter(0xE3, text));
+    at.extend(lead_bytes.filter(|&i| {
+        let next = |k: usize| text.get(i + k).copied().unwrap_or(0);
+        match text[i] {
+            0xC2 => matches!(next(1), 0x85 | 0xA0),
+            0xE1 => next(1) == 0x9A && next(2) == 0x80,
+            0xE2 => match next(1) {
+                0x80 => matches!(next(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+                0x81 => next(2) == 0x9F,
+                _ => false,
+            },
+            _ => next(1) == 0x80 && next(2) == 0x80,
+        }
+    }));
+    at.sort_unstable();
+    at
+}
+
+/// Whether `unit` holds none of the offsets `uneven` ([`uneven_spacing`]).
+fn evenly_spaced(uneven: &[usize], unit: &Range<usize>) -> bool {
+    uneven.get(uneven.partition_point(|&i| i < unit.start)).is_none_or(|&i| i >= unit.end)
 }
 
 /// The unit around `at` for unit table `table` (0: the line).
@@ -750,6 +900,35 @@ fn next_char(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        /// A unit with none of the offsets `uneven_spacing` reports is its own collapsed form
+        /// (ASCII case aside), so a phrase found or missed in it is found or missed collapsed.
+        #[test]
+        fn an_evenly_spaced_unit_is_its_own_collapsed_form(
+            text in "[aB1 \t\r\x0b\x0c\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}’—É]{0,24}",
+        ) {
+            let uneven = uneven_spacing(text.as_bytes());
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let mut collapsed_unit = Vec::new();
+            for (k, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[k..] {
+                    let unit = &text[start..end];
+                    collapsed(unit, &mut collapsed_unit);
+                    let own = collapsed_unit == unit.to_ascii_lowercase().into_bytes();
+                    if evenly_spaced(&uneven, &(start..end)) {
+                        prop_assert!(own, "{unit:?} is not its own collapsed form");
+                    }
+                }
+            }
+            // Only uneven white space is reported: a collapsed text has none.
+            collapsed(&text, &mut collapsed_unit);
+            prop_assert_eq!(uneven_spacing(&collapsed_unit), Vec::<usize>::new());
+        }
+    }
 
     #[test]
     fn short_regexes_find_and_capture_like_regexes() {

@@ -66,8 +66,9 @@ pub fn case_insensitive(p: &str) -> String {
 }
 
 /// Literals that every match of `hir` starts with, ASCII case aside, when there are few; `None`
-/// when there is no such finite set.
-fn literals_of(hir: &Hir) -> Option<Vec<String>> {
+/// when there is no such finite set. `ascii_folded`: the pattern folds ASCII case only
+/// ([`case_insensitive`]), so a non-ASCII letter matches itself alone.
+fn literals_of(hir: &Hir, ascii_folded: bool) -> Option<Vec<String>> {
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
@@ -92,9 +93,10 @@ fn literals_of(hir: &Hir) -> Option<Vec<String>> {
         // A cut inside a multi-byte character: keep whole characters only.
         let s = String::from_utf8_lossy(b);
         let s = s.trim_matches('\u{FFFD}');
-        // The automaton folds ASCII case only: a non-ASCII letter (é/É) would need its own forms.
+        // The automaton folds ASCII case only: where the pattern folds Unicode case, a non-ASCII
+        // letter (é/É, µ/Μ) would need its other forms.
         let uncased = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
-        if s.is_empty() || !s.chars().all(uncased) {
+        if s.is_empty() || !(ascii_folded || s.chars().all(uncased)) {
             return None;
         }
         out.push(s.to_ascii_lowercase());
@@ -121,12 +123,13 @@ pub struct Gates {
 /// The literal sets that gate `pattern` ([`Gates`]).
 pub fn gate_literals(pattern: &str) -> Gates {
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Gates::default() };
-    let parts = strongest_parts(&hir);
+    let ascii_folded = case_insensitive(pattern).starts_with("(?i-u:");
+    let parts = strongest_parts(&hir, ascii_folded);
     if parts.is_empty() {
         return Gates::default();
     }
     let mut phrases = Vec::new();
-    required_parts(&spaced(&hir), &mut phrases);
+    required_parts(&spaced(&hir), ascii_folded, &mut phrases);
     for set in &mut phrases {
         for l in set.iter_mut() {
             *l = collapsed_str(l);
@@ -220,9 +223,9 @@ fn is_white_space(hir: &Hir) -> bool {
 }
 
 /// Of the parts of `hir` every match contains, the most selective (see [`gate_literals`]).
-fn strongest_parts(hir: &Hir) -> Vec<Vec<String>> {
+fn strongest_parts(hir: &Hir, ascii_folded: bool) -> Vec<Vec<String>> {
     let mut sets = Vec::new();
-    required_parts(hir, &mut sets);
+    required_parts(hir, ascii_folded, &mut sets);
     let shortest = |l: &[String]| l.iter().map(String::len).min().unwrap_or(0);
     sets.sort_by_key(|l| (std::cmp::Reverse(strength(l)), std::cmp::Reverse(shortest(l)), l.len()));
     sets.dedup();
@@ -272,20 +275,20 @@ const MAX_GATES: usize = 3;
 const MIN_EXTRA_GATE: usize = 4;
 
 /// Finite literal sets, one per part of `hir` that every match contains.
-fn required_parts(hir: &Hir, out: &mut Vec<Vec<String>>) {
+fn required_parts(hir: &Hir, ascii_folded: bool, out: &mut Vec<Vec<String>>) {
     match hir.kind() {
         HirKind::Concat(parts) => {
-            parts.iter().for_each(|p| required_parts(p, out));
+            parts.iter().for_each(|p| required_parts(p, ascii_folded, out));
             // Every match also holds a match of each tail of the sequence, which starts with one of
             // that tail's prefixes: `\[(?:insert|your)` gives `[insert`, `[your`; `,\d{3}` `,0`..`,9`.
             for i in 0..parts.len().saturating_sub(1) {
-                out.extend(literals_of(&Hir::concat(parts[i..].to_vec())));
+                out.extend(literals_of(&Hir::concat(parts[i..].to_vec()), ascii_folded));
             }
         }
-        HirKind::Capture(c) => required_parts(&c.sub, out),
-        HirKind::Repetition(r) if r.min >= 1 => required_parts(&r.sub, out),
+        HirKind::Capture(c) => required_parts(&c.sub, ascii_folded, out),
+        HirKind::Repetition(r) if r.min >= 1 => required_parts(&r.sub, ascii_folded, out),
         HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => {}
-        _ => out.extend(literals_of(hir)),
+        _ => out.extend(literals_of(hir, ascii_folded)),
     }
 }
 
@@ -354,6 +357,13 @@ mod gate_tests {
         assert_eq!(g[0], ["#"]);
         let g = gates(r"\b(?:relapse|overdose)\b[^.;]{0,40}?\b\d{1,3}\s?(?:%|percent)");
         assert!(g.contains(&vec!["%".to_string(), "percent".to_string()]), "{g:?}");
+        // A non-ASCII letter gates a pattern that folds ASCII case only (µ matches µ alone, so the
+        // dose unit gates, not the digits before it), not one that folds Unicode case (µ is also
+        // Μ and μ there).
+        let g = gates(r"\b\d+\s?(?:mg|µg)\b");
+        assert_eq!(g[0], ["mg", "µg"]);
+        let g = gates(r"\p{Lu}\w+\s+\d+\s?(?:mg|µg)\b");
+        assert!(g.iter().all(|set| !set.contains(&"µg".to_string())), "{g:?}");
         // Short common parts are never extra gates.
         assert!(gates(r"\bstudies\s+(?:show|prove)\s+a\b").iter().all(|s| s != &["a"]));
     }
