@@ -16,9 +16,16 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    // Without a `…` the terminals are ASCII, found by a vectorized search.
+    let ellipsis = memchr::memmem::find(bytes, "…".as_bytes()).is_some();
     while i < bytes.len() {
         // The next byte that may end a sentence: `.`, `!`, `?` or the lead byte of `…`.
-        let Some(skip) = bytes[i..].iter().position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2)) else { break };
+        let next = if ellipsis {
+            bytes[i..].iter().position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+        } else {
+            memchr::memchr3(b'.', b'!', b'?', &bytes[i..])
+        };
+        let Some(skip) = next else { break };
         i += skip;
         let c = bytes[i];
         if c == 0xE2 && !bytes[i..].starts_with("…".as_bytes()) {
