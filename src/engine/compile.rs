@@ -239,7 +239,7 @@ impl Pattern {
 enum PhraseSearcher {
     Packed(aho_corasick::packed::Searcher),
     Automaton(AhoCorasick),
-    /// The literals could not be searched for (none cannot happen): every text may hold one.
+    /// The literals would not build into a searcher: every text is taken to hold one.
     Any,
 }
 
@@ -670,7 +670,8 @@ fn distinct(mut literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec
 /// Which phrases [`Pattern::has_also`] checks a unit for, beside the further required parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum UnitCheck {
-    /// None: the regex looks at the unit at least as fast.
+    /// None: at throughput scale, a unit whose white space is not lone spaces (a phrase in it
+    /// may be spaced otherwise; the collapsed check costs more than the regex search it spares).
     NoPhrase,
     /// Of every set while the pattern is not compiled (start-up scale: a check spares a compile).
     AllPhrases,
@@ -737,7 +738,8 @@ impl Chunk<'_> {
 
 /// The unit per pattern where its first required part was last seen. Automaton matches come in
 /// order of their end and no gating literal contains a character that ends its pattern's unit, so
-/// each pattern's units are visited in order.
+/// each pattern's units are visited in order. Units lie within a line and chunks end at line ends,
+/// so every unit seen is complete, and checked, when its chunk ends ([`UnitGates::flush`]).
 struct UnitGates {
     /// Per pattern: the unit its latest gating literal lies in (empty: none yet).
     state: Vec<Range<usize>>,
