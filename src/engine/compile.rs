@@ -395,6 +395,24 @@ fn is_word_byte_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Whether the character that ends `text[..at]` is a word character ([`is_word_byte_char`]).
+fn word_before(text: &str, at: usize) -> bool {
+    match text.as_bytes()[..at].last() {
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric() || b == b'_',
+        Some(_) => text[..at].chars().next_back().is_some_and(is_word_byte_char),
+        None => false,
+    }
+}
+
+/// Whether the character that starts `text[at..]` is a word character ([`is_word_byte_char`]).
+fn word_after(text: &str, at: usize) -> bool {
+    match text.as_bytes()[at..].first() {
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric() || b == b'_',
+        Some(_) => text[at..].chars().next().is_some_and(is_word_byte_char),
+        None => false,
+    }
+}
+
 impl Scanner {
     /// Compiles all matchers of `pack`. Patterns from outside the embedded pack (user rule files,
     /// configuration) are compiled now, so that a bad or oversized one is an error naming where it
@@ -708,10 +726,10 @@ impl LiteralPass<'_> {
                 }
                 Entry::Phrase(info) => info,
             };
-            if info.bound_start && text[..start].chars().next_back().is_some_and(is_word_byte_char) {
+            if info.bound_start && word_before(text, start) {
                 continue;
             }
-            if info.bound_end && text[end..].chars().next().is_some_and(is_word_byte_char) {
+            if info.bound_end && word_after(text, end) {
                 continue;
             }
             self.by_matcher[info.matcher].push(start..end);
@@ -929,6 +947,16 @@ mod tests {
             // Only uneven white space is reported: a collapsed text has none.
             collapsed(&text, &mut collapsed_unit);
             prop_assert_eq!(uneven_spacing(&collapsed_unit), Vec::<usize>::new());
+        }
+    }
+
+    #[test]
+    fn word_neighbours_read_whole_characters() {
+        let text = "aé_9 ’x—Ωb😀c.d\u{301}e";
+        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let before = text[..at].chars().next_back().is_some_and(is_word_byte_char);
+            let after = text[at..].chars().next().is_some_and(is_word_byte_char);
+            assert_eq!((word_before(text, at), word_after(text, at)), (before, after), "at {at}");
         }
     }
 
