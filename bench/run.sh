@@ -50,10 +50,17 @@ fi
 
 # Rule-count scaling: the same corpus with 1,000 extra user phrase rules (--rules DIR).
 $GEN --user-rules "$WORK/user-rules" 1000
+# Alternating runs with and without the rules, medians: on a shared machine the speed drifts
+# within minutes, and a fastest-of-N per side can pair a fast minute with a slow one.
 timed() { { RAYON_NUM_THREADS=1 /usr/bin/time -f "%e" taskset -c 0 "$BIN" check --format json --max-file-size 1000000000 "$@" > /dev/null || true; } 2>&1 | tail -1; }
-fastest() { local b=""; for _ in $(seq "$RUNS"); do t=$(timed "$@"); if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }'; then b=$t; fi; done; echo "$b"; }
-base=$(fastest "$WORK/txt-many"); more=$(fastest --rules "$WORK/user-rules" "$WORK/txt-many")
-awk -v a="$base" -v b="$more" 'BEGIN { printf "1,000 extra phrase rules, txt many files, 1 thread: %.2f s -> %.2f s = %.2fx\n", a, b, (a>0? b/a : 0) }'
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+plain=() rules=()
+for _ in $(seq "${SCALING_RUNS:-5}"); do
+  plain+=("$(timed "$WORK/txt-many")")
+  rules+=("$(timed --rules "$WORK/user-rules" "$WORK/txt-many")")
+done
+base=$(printf '%s\n' "${plain[@]}" | median); more=$(printf '%s\n' "${rules[@]}" | median)
+awk -v a="$base" -v b="$more" -v n="${SCALING_RUNS:-5}" 'BEGIN { printf "1,000 extra phrase rules, txt many files, 1 thread: %.2f s -> %.2f s = %.2fx (medians of %d alternating runs)\n", a, b, (a>0? b/a : 0), n }'
 
 page=fixtures/seeds/000_a9387f0dbda18cbe.txt
 if command -v hyperfine > /dev/null; then
