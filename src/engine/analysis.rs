@@ -65,7 +65,7 @@ const YEAR_WITHIN: usize = 300;
 /// cannot be one (no run of four digits, too few periods or words) are turned away before any
 /// regex runs, so most pages never compile these two.
 fn is_reference_entry(t: &str) -> bool {
-    let has_year_digits = t.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
+    let has_year_digits = has_four_digits(t.as_bytes());
     if !has_year_digits || !looks_like_citation(t) {
         return false;
     }
@@ -74,6 +74,24 @@ fn is_reference_entry(t: &str) -> bool {
     let line = rest.find('\n').map_or(rest, |i| &rest[..i]);
     let limit = author.end + line.char_indices().nth(YEAR_WITHIN).map_or(line.len(), |(i, _)| i);
     reference_year().find_at(t, author.end).is_some_and(|y| y.start <= limit)
+}
+
+/// Whether `bytes` has four ASCII digits in a row. Any four consecutive offsets hold one that is 3
+/// modulo 4, so only every fourth byte is looked at until a digit turns up: this runs over every
+/// block of every page, and the plain four-byte window cost 2% of a run.
+fn has_four_digits(bytes: &[u8]) -> bool {
+    let mut at = 3;
+    while at < bytes.len() {
+        if bytes[at].is_ascii_digit() {
+            let before = bytes[..at].iter().rev().take(3).take_while(|b| b.is_ascii_digit()).count();
+            let after = bytes[at + 1..].iter().take(3).take_while(|b| b.is_ascii_digit()).count();
+            if before + 1 + after >= 4 {
+                return true;
+            }
+        }
+        at += 4;
+    }
+    false
 }
 
 fn marker_re() -> &'static Regex {
@@ -208,7 +226,7 @@ pub(crate) fn warm() {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_reference_entry, looks_like_citation};
+    use super::{has_four_digits, is_reference_entry, looks_like_citation};
     use proptest::prelude::*;
 
     /// The single regex `is_reference_entry` replaced (with the same cheap checks around it).
@@ -243,6 +261,13 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        /// The strided search finds four digits in a row exactly where a four-byte window does.
+        #[test]
+        fn four_digits_in_a_row_found_as_a_window_finds_them(text in "[0-9a ٣é]{0,40}") {
+            let window = text.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
+            prop_assert_eq!(has_four_digits(text.as_bytes()), window, "{:?}", text);
+        }
+
         /// Short blocks built from the pieces the pattern cares about agree with the regex.
         #[test]
         fn reference_entry_agrees_with_the_regex(parts in proptest::collection::vec(
