@@ -602,7 +602,7 @@ impl Scanner {
             touched: Vec::new(),
             units: vec![0..0; self.units.len()],
             scratch: Vec::new(),
-            uneven: if self.scale == Scale::Throughput { uneven_spacing(text.as_bytes()) } else { Vec::new() },
+            uneven: if self.scale == Scale::Throughput { uneven_spacing(text) } else { Vec::new() },
         };
         let mut pass = LiteralPass { scanner: self, text, by_matcher, runs: Vec::new(), folded: false, gates };
         // The text is searched ASCII-lowercased (same offsets) and every literal is lowercase: an
@@ -765,7 +765,7 @@ struct UnitGates {
     touched: Vec<usize>,
     /// Per unit table: the unit of the latest literal (units of a kind are visited in order).
     units: Vec<Range<usize>>,
-    /// A unit's text lowercased or [`collapsed`], for [`Pattern::has_also`].
+    /// A unit's text [`collapsed`], for [`Pattern::has_also`] at start-up scale.
     scratch: Vec<u8>,
     /// At throughput scale, where the text's white space is uneven ([`uneven_spacing`]).
     uneven: Vec<usize>,
@@ -831,36 +831,25 @@ impl UnitGates {
     }
 }
 
-/// Where `text` has white space other than a lone ASCII space: a byte offset in each run of two
-/// spaces, of each ASCII tab, vertical tab, form feed and carriage return, and of each non-ASCII
-/// white space character (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
-/// U+205F, U+3000: what Unicode calls white space, as [`collapsed`] does), in order. A unit
-/// without one is its own [`collapsed`] form, ASCII case aside.
-fn uneven_spacing(text: &[u8]) -> Vec<usize> {
+/// Where `text` has white space other than a lone ASCII space (white space as [`collapsed`] and
+/// `\s` know it, `char::is_whitespace`): a byte offset in each run of two spaces, and the offset of
+/// each other white space character (ASCII tab to carriage return but the line feed that ends
+/// every unit, and the non-ASCII ones, whose UTF-8 forms start with C2, E1, E2 or E3), in order. A
+/// unit without one is its own [`collapsed`] form, ASCII case aside.
+fn uneven_spacing(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
     // Overlapping: a unit may start inside a run of spaces.
     let two_spaces = memchr::memmem::Finder::new(b"  ");
     let mut at = Vec::new();
     let mut from = 0;
-    while let Some(i) = two_spaces.find(&text[from..]) {
+    while let Some(i) = two_spaces.find(&bytes[from..]) {
         at.push(from + i);
         from += i + 1;
     }
-    at.extend(memchr::memchr3_iter(b'\t', 0x0B, 0x0C, text));
-    at.extend(memchr::memchr_iter(b'\r', text));
-    let lead_bytes = memchr::memchr3_iter(0xC2, 0xE1, 0xE2, text).chain(memchr::memchr_iter(0xE3, text));
-    at.extend(lead_bytes.filter(|&i| {
-        let next = |k: usize| text.get(i + k).copied().unwrap_or(0);
-        match text[i] {
-            0xC2 => matches!(next(1), 0x85 | 0xA0),
-            0xE1 => next(1) == 0x9A && next(2) == 0x80,
-            0xE2 => match next(1) {
-                0x80 => matches!(next(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
-                0x81 => next(2) == 0x9F,
-                _ => false,
-            },
-            _ => next(1) == 0x80 && next(2) == 0x80,
-        }
-    }));
+    at.extend(memchr::memchr3_iter(b'\t', 0x0B, 0x0C, bytes));
+    at.extend(memchr::memchr_iter(b'\r', bytes));
+    let lead_bytes = memchr::memchr3_iter(0xC2, 0xE1, 0xE2, bytes).chain(memchr::memchr_iter(0xE3, bytes));
+    at.extend(lead_bytes.filter(|&i| text.get(i..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace)));
     at.sort_unstable();
     at
 }
@@ -931,7 +920,7 @@ mod tests {
         fn an_evenly_spaced_unit_is_its_own_collapsed_form(
             text in "[aB1 \t\r\x0b\x0c\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}’—É]{0,24}",
         ) {
-            let uneven = uneven_spacing(text.as_bytes());
+            let uneven = uneven_spacing(&text);
             let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
             let mut collapsed_unit = Vec::new();
             for (k, &start) in bounds.iter().enumerate() {
@@ -946,7 +935,8 @@ mod tests {
             }
             // Only uneven white space is reported: a collapsed text has none.
             collapsed(&text, &mut collapsed_unit);
-            prop_assert_eq!(uneven_spacing(&collapsed_unit), Vec::<usize>::new());
+            let collapsed_text = String::from_utf8(collapsed_unit).unwrap_or_default();
+            prop_assert_eq!(uneven_spacing(&collapsed_text), Vec::<usize>::new());
         }
     }
 

@@ -56,13 +56,16 @@ pub fn ascii_words(pattern: &str) -> String {
 /// Wraps a pattern case-insensitively. ASCII case folding (`(?i-u:)`) keeps the automaton small;
 /// patterns that need Unicode (`\p{Lu}`, `.`, negated classes) keep Unicode folding.
 pub fn case_insensitive(p: &str) -> String {
-    let ascii = format!("(?i-u:{p})");
-    let valid = regex_syntax::ParserBuilder::new().utf8(true).build().parse(&ascii).is_ok();
-    if valid {
-        ascii
+    if folds_ascii_only(p) {
+        format!("(?i-u:{p})")
     } else {
         format!("(?i:{p})")
     }
+}
+
+/// Whether [`case_insensitive`] folds `p` by ASCII case alone (it is valid without Unicode).
+fn folds_ascii_only(p: &str) -> bool {
+    regex_syntax::ParserBuilder::new().utf8(true).build().parse(&format!("(?i-u:{p})")).is_ok()
 }
 
 /// Literals that every match of `hir` starts with, ASCII case aside, when there are few; `None`
@@ -123,7 +126,7 @@ pub struct Gates {
 /// The literal sets that gate `pattern` ([`Gates`]).
 pub fn gate_literals(pattern: &str) -> Gates {
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else { return Gates::default() };
-    let ascii_folded = case_insensitive(pattern).starts_with("(?i-u:");
+    let ascii_folded = folds_ascii_only(pattern);
     let parts = strongest_parts(&hir, ascii_folded);
     if parts.is_empty() {
         return Gates::default();
