@@ -51,10 +51,31 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The source files the loaded embedded pack depends on besides the rule files.
+const LOADER_SOURCES: &[&str] = &["src/pack/mod.rs", "src/pack/load.rs", "src/pack/schema.rs", "src/source.rs"];
+
+/// FNV-1a over the path and bytes of each rule file and loader source, in order.
+fn source_hash(root: &Path, rule_files: &[PathBuf]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let loader = LOADER_SOURCES.iter().map(|p| root.join(p));
+    for f in rule_files.iter().cloned().chain(loader) {
+        let rel = f.strip_prefix(root).unwrap_or(&f).to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(&f).unwrap_or_default();
+        for b in rel.bytes().chain([0]).chain(bytes).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let rules = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
+    for f in LOADER_SOURCES {
+        println!("cargo:rerun-if-changed={f}");
+    }
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
@@ -101,6 +122,10 @@ fn main() {
         src.push_str(&format!("{:?}),\n", gates::unit_delimiters(&words)));
     }
     src.push_str("];\n");
+    src.push_str(&format!(
+        "/// A hash of what the loaded embedded pack is made from (the rule files, the loader): the\n/// pack snapshot (src/pack/snapshot.json) serves a run only when it was made from the same.\npub(crate) static PACK_SOURCE_HASH: &str = \"{:016x}\";\n",
+        source_hash(&root, &files)
+    ));
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");
     if let Err(e) = std::fs::write(&out, src) {
         panic!("cannot write {}: {e}", out.display());

@@ -110,6 +110,9 @@ pub struct Overrides {
 
 /// Loads rule files from the embedded pack and `extra` paths (files or directories).
 pub fn load_pack(extra: &[PathBuf]) -> crate::Result<Pack> {
+    if extra.is_empty() {
+        return Pack::embedded_for_run();
+    }
     let mut files: Vec<(String, String)> =
         Pack::embedded_run_files().map(|(p, t)| (p.to_string(), t.to_string())).collect();
     for root in extra {
@@ -522,51 +525,61 @@ fn run_windows(
     let mut order: Vec<(String, usize)> =
         inputs.iter().enumerate().map(|(i, x)| (x.path.display().to_string(), i)).collect();
     order.sort();
-    // One thread lints windows (on the rayon pool) while this one writes the previous window: the
-    // channel holds one finished window, so at most three are in memory.
-    let (pending, written) = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileReport>>(1);
-        let producer = scope.spawn(move || {
-            let mut pending: Vec<Pending> = Vec::new();
-            let mut frontier = Frontier::default();
-            for window in order.chunks(WINDOW) {
-                let results: Vec<_> = window
-                    .par_iter()
-                    .map(|&(_, i)| {
-                        let p = assign.get(i).copied().unwrap_or(0);
-                        (i, lint_input(profiles, &inputs[i], p, options))
-                    })
-                    .collect();
-                let mut files = Vec::with_capacity(results.len());
-                for (i, (report, records, digest)) in results {
-                    let Some(r) = report else { continue };
-                    let records = if options.cross_file { frontier.keep(pending.len(), records) } else { Vec::new() };
-                    if !records.is_empty() {
-                        let kept = r.source.clone().filter(|_| inputs[i].stdin);
-                        let (path, profile, format) = (r.path.clone(), r.profile, r.format);
-                        pending.push(Pending { input: i, path, profile, format, records, digest, kept });
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut frontier = Frontier::default();
+    // The reports of one window, in path order; what pairs across pages goes to `pending`.
+    let mut window_reports = |window: &[(String, usize)], pending: &mut Vec<Pending>| {
+        let lint = |&(_, i): &(String, usize)| {
+            let p = assign.get(i).copied().unwrap_or(0);
+            (i, lint_input(profiles, &inputs[i], p, options))
+        };
+        // One page (an editor saving, a pre-commit hook) is linted on this thread: starting the
+        // thread pool and a writer thread cost it more than they could save.
+        let results: Vec<_> =
+            if window.len() == 1 { window.iter().map(lint).collect() } else { window.par_iter().map(lint).collect() };
+        let mut files = Vec::with_capacity(results.len());
+        for (i, (report, records, digest)) in results {
+            let Some(r) = report else { continue };
+            let records = if options.cross_file { frontier.keep(pending.len(), records) } else { Vec::new() };
+            if !records.is_empty() {
+                let kept = r.source.clone().filter(|_| inputs[i].stdin);
+                let (path, profile, format) = (r.path.clone(), r.profile, r.format);
+                pending.push(Pending { input: i, path, profile, format, records, digest, kept });
+            }
+            files.push(r);
+        }
+        files
+    };
+    let written = if order.len() == 1 {
+        let files = window_reports(&order, &mut pending);
+        sink(files, false)
+    } else {
+        // One thread lints windows (on the rayon pool) while this one writes the previous window:
+        // the channel holds one finished window, so at most three are in memory.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileReport>>(1);
+            let producer = scope.spawn(|| {
+                for window in order.chunks(WINDOW) {
+                    if tx.send(window_reports(window, &mut pending)).is_err() {
+                        break; // the writer stopped
                     }
-                    files.push(r);
                 }
-                if tx.send(files).is_err() {
-                    break; // the writer stopped
+                drop(tx);
+            });
+            let mut written = Ok(());
+            for files in rx.iter() {
+                if let Err(e) = sink(files, false) {
+                    written = Err(e);
+                    break;
                 }
             }
-            pending
-        });
-        let mut written = Ok(());
-        for files in rx.iter() {
-            if let Err(e) = sink(files, false) {
-                written = Err(e);
-                break;
+            drop(rx);
+            if let Err(panic) = producer.join() {
+                std::panic::resume_unwind(panic);
             }
-        }
-        drop(rx);
-        match producer.join() {
-            Ok(pending) => (pending, written),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+            written
+        })
+    };
     written?;
     let added = if options.cross_file { cross_file(profiles, &pending) } else { Vec::new() };
     tail(profiles, inputs, options, &pending, added, sink)

@@ -548,7 +548,9 @@ impl Scanner {
     fn compile_in_parallel(&self, needed: impl Iterator<Item = usize>) {
         use rayon::prelude::*;
         let mut todo: Vec<usize> = needed.filter(|&p| self.patterns[p].re.get().is_none()).collect();
-        if todo.len() < 2 {
+        // Off the thread pool (a run over one page, the language server) they compile where they
+        // are needed: starting the pool would cost more than the second core saves.
+        if todo.len() < 2 || rayon::current_thread_index().is_none() {
             return;
         }
         todo.sort_unstable();
@@ -662,8 +664,18 @@ fn chunk_end(text: &str, start: usize) -> usize {
 /// often gates many patterns ("treatment" gates a dozen) and a phrase can sit in several lexicons:
 /// one automaton pattern per distinct literal means one match where there were a dozen.
 fn distinct(mut literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec<Entry>, Vec<Range<u32>>) {
+    // By text, then position (as a stable sort would order them); most comparisons are settled
+    // by the first eight bytes, compared as one number (zero past the end: a literal that ends
+    // there is a prefix of the other, and sorts first either way).
+    let prefix = |l: &String| {
+        let mut key = [0u8; 8];
+        let n = l.len().min(8);
+        key[..n].copy_from_slice(&l.as_bytes()[..n]);
+        u64::from_be_bytes(key)
+    };
+    let keys: Vec<u64> = literals.iter().map(prefix).collect();
     let mut order: Vec<usize> = (0..literals.len()).collect();
-    order.sort_by(|&a, &b| literals[a].cmp(&literals[b]).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| literals[a].cmp(&literals[b])).then(a.cmp(&b)));
     let mut out_literals: Vec<String> = Vec::new();
     let mut out_entries = Vec::with_capacity(entries.len());
     let mut spans: Vec<Range<u32>> = Vec::new();

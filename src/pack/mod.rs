@@ -3,13 +3,14 @@
 
 mod load;
 pub(crate) mod schema;
+mod snapshot;
 
 use std::collections::BTreeMap;
 
 pub use schema::{Docs, FactEntry, Test};
 
 /// Diagnostic severity, ordered `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Editorial or verify-by-hand.
@@ -42,7 +43,7 @@ impl Severity {
 }
 
 /// How a rule decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// Fires on every literal phrase that survives the cue layer.
     Phrase,
@@ -89,7 +90,7 @@ impl Kind {
 }
 
 /// Where a satisfier or companion is looked for, relative to the trigger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scope {
     /// The trigger's sentence.
     Sentence,
@@ -125,7 +126,7 @@ impl Scope {
 }
 
 /// Which pages a rule applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Gate {
     /// Every page.
     None,
@@ -179,7 +180,7 @@ impl Cue {
 }
 
 /// A set of [`Cue`]s.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CueSet(pub u16);
 
 impl CueSet {
@@ -205,7 +206,7 @@ impl CueSet {
 pub type MatcherId = usize;
 
 /// Phrases and patterns of one matcher, before compilation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MatcherDef {
     /// Literal phrases: case-insensitive, whole words.
     pub phrases: Vec<String>,
@@ -219,7 +220,7 @@ pub struct MatcherDef {
 }
 
 /// What satisfies a `requires` or `document` rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Satisfier {
     /// Matchers whose hits satisfy.
     pub matchers: Vec<MatcherId>,
@@ -230,7 +231,7 @@ pub struct Satisfier {
 }
 
 /// A conflict rule's assertion forms.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ConflictSpec {
     /// Topic name (for messages and cross-file grouping).
     pub topic: String,
@@ -247,7 +248,7 @@ pub struct ConflictSpec {
 }
 
 /// One rule, validated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// Stable code, e.g. `C001`.
     pub code: String,
@@ -286,6 +287,7 @@ pub struct Rule {
     /// Free-form options for builtin checks.
     pub options: BTreeMap<String, toml::Value>,
     /// Documentation: [`Rule::docs`].
+    #[serde(skip)]
     pub(crate) docs: std::sync::OnceLock<Docs>,
     /// Test cases.
     pub tests: Vec<Test>,
@@ -322,7 +324,7 @@ impl Rule {
 }
 
 /// One drug of the lexicon.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Drug {
     /// Canonical id (generic name).
     pub id: String,
@@ -331,14 +333,32 @@ pub struct Drug {
 }
 
 /// Facts table; each entry carries its own source and date.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Facts {
     /// Facts by drug id.
+    #[serde(with = "dated")]
     pub by_drug: BTreeMap<String, FactEntry>,
 }
 
+/// Facts with the date of their file (which a facts file gives once, not per entry, so that
+/// [`FactEntry`] does not read it), for the pack snapshot.
+mod dated {
+    use super::FactEntry;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(facts: &BTreeMap<String, FactEntry>, s: S) -> Result<S::Ok, S::Error> {
+        facts.iter().map(|(drug, f)| (drug, (f, &f.as_of))).collect::<BTreeMap<_, _>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, FactEntry>, D::Error> {
+        let dated = BTreeMap::<String, (FactEntry, String)>::deserialize(d)?;
+        Ok(dated.into_iter().map(|(drug, (f, as_of))| (drug, FactEntry { as_of, ..f })).collect())
+    }
+}
+
 /// A loaded, validated rule pack.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Pack {
     /// Rules in code order.
     pub rules: Vec<Rule>,
@@ -387,6 +407,16 @@ impl Pack {
         let i = PREPARED.binary_search_by(|(p, ..)| (*p).cmp(pattern)).ok()?;
         let (_, src, gates, phrases, delimiters) = PREPARED[i];
         Some(Prepared { src, gates, phrases, delimiters })
+    }
+
+    /// The default pack as a run loads it: without its docs and rule tests (see
+    /// [`Pack::embedded_run_files`]), from the snapshot build.rs vouches for when it can
+    /// (`snapshot.rs`), else from the rule files.
+    pub fn embedded_for_run() -> crate::Result<Pack> {
+        match snapshot::load() {
+            Some(pack) => Ok(pack),
+            None => Pack::from_files(Pack::embedded_run_files().map(|(p, t)| (p.to_string(), t.to_string()))),
+        }
     }
 
     /// The embedded files `(path, text)`.

@@ -1,7 +1,7 @@
 //! The on-disk shape of rule files and lexicons (serde). Validation lives in `load.rs`.
 #![allow(missing_docs)] // serde shapes; the validated model in pack/mod.rs is documented
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -120,7 +120,7 @@ pub struct Docs {
 }
 
 /// A test case carried by the rule file.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Test {
     /// Input text.
@@ -181,7 +181,7 @@ pub struct FactsFile {
 }
 
 /// Facts about one drug.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct FactEntry {
     /// Drug id from the drug lexicon.
