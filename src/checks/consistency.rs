@@ -40,9 +40,7 @@ pub(super) fn warm_gated(text: Option<&str>) {
             Some(text) => {
                 gated.for_text(text);
             }
-            None => {
-                gated.regex();
-            }
+            None => gated.warm_for_throughput(),
         }
     }
 }

@@ -9,6 +9,7 @@ mod editorial;
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use crate::engine::compile::ASCII_FOLDS;
@@ -44,13 +45,14 @@ pub const BUILTINS: &[(&str, CheckFn)] = &[
 pub(crate) struct Gated {
     words: &'static [&'static str],
     src: &'static str,
+    words_ac: OnceLock<Option<AhoCorasick>>,
     words_re: OnceLock<Option<Regex>>,
     regex: OnceLock<Regex>,
 }
 
 impl Gated {
     pub(crate) const fn new(words: &'static [&'static str], src: &'static str) -> Gated {
-        Gated { words, src, words_re: OnceLock::new(), regex: OnceLock::new() }
+        Gated { words, src, words_ac: OnceLock::new(), words_re: OnceLock::new(), regex: OnceLock::new() }
     }
 
     /// The regex, compiled now if it was not.
@@ -66,10 +68,26 @@ impl Gated {
         }
     }
 
-    /// The words, ASCII case-insensitive, as one regex: its literal search (SIMD, over every
-    /// case of each word's first bytes) is quicker than an automaton's byte-at-a-time walk
-    /// (`None`: it could not be built).
-    fn words(&self) -> Option<&Regex> {
+    /// The words, ASCII case-insensitive, leftmost first (as the alternation `(?i-u:w1|w2|...)`
+    /// finds them), in one small automaton (`None`: it could not be built). Cheap to build, for
+    /// the first pages; see [`Gated::warm_for_throughput`].
+    fn words_automaton(&self) -> Option<&AhoCorasick> {
+        self.words_ac
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(self.words)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// The same words as one regex: its literal search (SIMD, over every case of each word's
+    /// first bytes) is quicker than the automaton's, but building it cost a single page a quarter
+    /// of a million instructions per gated regex, so only runs over many pages build it.
+    fn words_regex(&self) -> Option<&Regex> {
         self.words_re
             .get_or_init(|| {
                 let alternation: Vec<String> = self.words.iter().map(|w| regex::escape(w)).collect();
@@ -78,11 +96,33 @@ impl Gated {
             .as_ref()
     }
 
+    /// Compiles what a run over many pages searches them with: the regex and the words' regex.
+    pub(crate) fn warm_for_throughput(&self) {
+        self.regex();
+        self.words_regex();
+    }
+
+    /// Where the words occur, leftmost first and not overlapping (`None`: no searcher could be
+    /// built): with the words' regex once it is built, else with the automaton, which finds the
+    /// same.
+    fn find_words(&self, text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+        if let Some(Some(re)) = self.words_re.get() {
+            return Some(re.find_iter(text).map(|m| m.range()).collect());
+        }
+        Some(self.words_automaton()?.find_iter(text).map(|m| m.range()).collect())
+    }
+
     /// Whether `text` may contain one of the words case-insensitively. Unicode case folding maps
     /// only the [`ASCII_FOLDS`] characters onto ASCII letters: a text with one may match any word;
     /// in any other text a case-insensitive match is an ASCII case-insensitive one.
     fn may_match(&self, text: &str) -> bool {
-        has_fold(text) || self.words().is_none_or(|re| re.is_match(text))
+        if has_fold(text) {
+            return true;
+        }
+        match self.words_re.get() {
+            Some(Some(re)) => re.is_match(text),
+            _ => self.words_automaton().is_none_or(|ac| ac.is_match(text)),
+        }
     }
 
     /// The regex's `captures_iter(text)` (none when it cannot match `text`, [`Gated::for_text`]):
@@ -111,20 +151,19 @@ impl Gated {
 
     /// The stretches of `text` between full stops that are not decimal points and that hold one of
     /// the words, in order; `None` when the text has an [`ASCII_FOLDS`] character (it may spell a
-    /// word another way) or the words' regex could not be built.
+    /// word another way) or no searcher for the words could be built.
     fn stretches(&self, text: &str) -> Option<Vec<std::ops::Range<usize>>> {
-        let words = self.words()?;
         if has_fold(text) {
             return None;
         }
         let bytes = text.as_bytes();
         let mut stretches: Vec<std::ops::Range<usize>> = Vec::new();
-        for m in words.find_iter(text) {
+        for m in self.find_words(text)? {
             // Words hold no `.`: a word that overlaps one already found is in its stretch.
-            if stretches.last().is_some_and(|s| m.start() < s.end) {
+            if stretches.last().is_some_and(|s| m.start < s.end) {
                 continue;
             }
-            stretches.push(stop_before(bytes, m.start())..stop_after(bytes, m.end()));
+            stretches.push(stop_before(bytes, m.start)..stop_after(bytes, m.end));
         }
         Some(stretches)
     }
@@ -239,16 +278,23 @@ mod tests {
     }
 
     /// [`Gated::captures`] finds what `captures_iter` over the whole text finds, every group
-    /// included, on generated texts.
+    /// included, on generated texts; and the words' two searchers find the same words.
     pub(super) fn stretches_find_all(gated: &Gated, slots: &[&[&'static str]]) {
         let re = gated.regex();
         assert!(gated.words.iter().all(|w| !w.contains('.')), "a word with a stop: {:?}", gated.words);
         let spans = |c: &regex::Captures| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
         let (texts, matched) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
+        let (Some(automaton), Some(words)) = (gated.words_automaton(), gated.words_regex()) else {
+            panic!("no searcher for {:?}", gated.words)
+        };
         for_generated_texts(slots, |t| {
             let whole: Vec<_> = re.captures_iter(&t).map(|c| spans(&c)).collect();
             let found: Vec<_> = gated.captures(&t).iter().map(spans).collect();
             prop_assert_eq!(&found, &whole, "{:?}", t);
+            // The first pages' searcher for the words finds what the many pages' one finds.
+            let by_automaton: Vec<_> = automaton.find_iter(&t).map(|m| m.range()).collect();
+            let by_regex: Vec<_> = words.find_iter(&t).map(|m| m.range()).collect();
+            prop_assert_eq!(by_automaton, by_regex, "{:?}", t);
             texts.set(texts.get() + 1);
             matched.set(matched.get() + usize::from(!whole.is_empty()));
             Ok(())
