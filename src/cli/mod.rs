@@ -171,11 +171,12 @@ fn profiles(args: &CheckArgs, inputs: &[Input], scale: Scale) -> crate::Result<(
 }
 
 fn check(args: CheckArgs) -> u8 {
-    // A spare thread compiles the builtin checks' regexes while the pack loads: those every page
-    // needs at once, then those the inputs need (all of them for a large run).
+    // Spare threads compile the builtin checks' regexes while the pack loads: one those every page
+    // needs, one those the inputs need (all of them for a large run). Two, not one after the other:
+    // a page's lint would otherwise wait for the second set (a core idles while it does).
     let (warm, wanted) = std::sync::mpsc::channel();
+    std::thread::spawn(crate::checks::warm_up);
     std::thread::spawn(move || {
-        crate::checks::warm_up();
         if let Ok(inputs) = wanted.recv() {
             crate::checks::warm_for(inputs);
         }
