@@ -6,6 +6,7 @@
 //! it (without the regex engine's own prefilter: the gate already found its literals). A run over
 //! a few pages builds no automaton: each page indexes itself instead ([`Scale::StartUp`]).
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -105,7 +106,7 @@ struct Pattern {
     /// the pattern does not run there. Checked in the unit's text rather than by the automaton:
     /// they are common words ("treatment", "alcohol") that would fire all over the page for the
     /// sake of the few units a rare first part opens, or phrases the text may space its own way.
-    also: Vec<Vec<String>>,
+    also: Vec<Vec<Literal>>,
     /// How many of `also` are parts; phrases follow. At start-up scale, while the pattern is not
     /// compiled, a unit is checked for every phrase set (the unit collapsed, up to 64 searches per
     /// set): it spares most compiles a page would pay (60-1,400 µs each; the smallest seed page
@@ -127,8 +128,8 @@ impl Pattern {
     fn new(
         src: String,
         owner: MatcherId,
-        mut also: Vec<Vec<String>>,
-        phrases: Vec<Vec<String>>,
+        mut also: Vec<Vec<Literal>>,
+        phrases: Vec<Vec<Literal>>,
         unit: usize,
     ) -> Pattern {
         let parts = also.len();
@@ -152,7 +153,7 @@ impl Pattern {
         // Whether `hay` has a literal of each set of `also[sets]` (searchers: `finders[which]`).
         let holds = |which: usize, sets: Range<usize>, hay: &[u8]| {
             let finders = self.finders[which].get_or_init(|| {
-                let finder = |l: &String| Finder::new(l.as_bytes()).into_owned();
+                let finder = |l: &Literal| Finder::new(l.as_bytes()).into_owned();
                 self.also[sets].iter().map(|set| set.iter().map(finder).collect()).collect()
             });
             finders.iter().all(|set| set.iter().any(|l| l.find(hay).is_some()))
@@ -244,11 +245,12 @@ enum PhraseSearcher {
 }
 
 impl PhraseSearcher {
-    fn new(literals: &[String]) -> PhraseSearcher {
-        if let Some(packed) = aho_corasick::packed::Searcher::new(literals) {
+    fn new(literals: &[Literal]) -> PhraseSearcher {
+        let bytes = || literals.iter().map(|l| l.as_bytes());
+        if let Some(packed) = aho_corasick::packed::Searcher::new(bytes()) {
             return PhraseSearcher::Packed(packed);
         }
-        match AhoCorasick::new(literals) {
+        match AhoCorasick::new(bytes()) {
             Ok(ac) => PhraseSearcher::Automaton(ac),
             Err(_) => PhraseSearcher::Any,
         }
@@ -448,11 +450,19 @@ impl Scanner {
             for (i, p) in def.patterns.iter().enumerate() {
                 let origin = def.origins.get(i).map_or("", String::as_str);
                 let embedded = def.embedded.get(i).copied().unwrap_or(false);
-                let (src, gates, delimiters) = match Pack::prepared(p).filter(|_| embedded) {
-                    Some(prep) => (prep.src.to_string(), prep.gates(), prep.delimiters.to_string()),
+                // An embedded pattern's literal sets are borrowed from the binary (build.rs
+                // prepared them); a user's are derived now.
+                let (src, gate_parts, phrases, delimiters) = match Pack::prepared(p).filter(|_| embedded) {
+                    Some(prep) => (
+                        prep.src.to_string(),
+                        borrowed(prep.gates),
+                        borrowed(prep.phrases),
+                        prep.delimiters.to_string(),
+                    ),
                     None => {
                         let words = ascii_words(p);
-                        (case_insensitive(&words), gate_literals(&words), unit_delimiters(&words))
+                        let gates = gate_literals(&words);
+                        (case_insensitive(&words), owned(gates.parts), owned(gates.phrases), unit_delimiters(&words))
                     }
                 };
                 let unit = match units.iter().position(|(d, _)| *d == delimiters) {
@@ -471,17 +481,17 @@ impl Scanner {
                     })?;
                 }
                 let index = patterns.len();
-                if gates.parts.is_empty() {
+                if gate_parts.is_empty() {
                     ungated.push(index);
                 } else if !src.starts_with("(?i-u:") {
                     unicode_folded.push(index);
                 }
-                let mut parts = gates.parts.into_iter();
+                let mut parts = gate_parts.into_iter();
                 for l in parts.next().unwrap_or_default() {
-                    literals.push(l);
+                    literals.push(l.into_owned());
                     entries.push(Entry::Gate(index));
                 }
-                patterns.push(Pattern::new(src, id, parts.collect(), gates.phrases, unit));
+                patterns.push(Pattern::new(src, id, parts.collect(), phrases, unit));
             }
         }
         if !unicode_folded.is_empty() {
@@ -658,6 +668,17 @@ fn chunk_end(text: &str, start: usize) -> usize {
         return text.len();
     }
     memchr::memchr(b'\n', &text.as_bytes()[start + CHUNK..]).map_or(text.len(), |i| start + CHUNK + i + 1)
+}
+
+/// A gate literal or phrase: borrowed from the binary for an embedded pattern, owned for a user's.
+type Literal = Cow<'static, str>;
+
+fn borrowed(sets: &'static [&'static [&'static str]]) -> Vec<Vec<Literal>> {
+    sets.iter().map(|set| set.iter().map(|&l| Cow::Borrowed(l)).collect()).collect()
+}
+
+fn owned(sets: Vec<Vec<String>>) -> Vec<Vec<Literal>> {
+    sets.into_iter().map(|set| set.into_iter().map(Cow::Owned).collect()).collect()
 }
 
 /// The distinct literals, and what each stands for (`entries[spans[i]]` for literal `i`). A word

@@ -387,8 +387,9 @@ pub(crate) struct Prepared {
     pub delimiters: &'static str,
 }
 
+#[cfg(test)]
 impl Prepared {
-    /// Its gates, owned.
+    /// Its gates, owned (the test that build.rs prepared each pattern as the engine would).
     pub(crate) fn gates(&self) -> crate::engine::gates::Gates {
         let owned = |sets: &[&[&str]]| sets.iter().map(|s| s.iter().map(|l| l.to_string()).collect()).collect();
         crate::engine::gates::Gates { parts: owned(self.gates), phrases: owned(self.phrases) }
