@@ -113,9 +113,10 @@ struct Pattern {
     /// compiled 33 patterns, 5 of which match, and now 6). At throughput scale an evenly spaced
     /// unit is checked for the first set alone, in one search ([`Pattern::has_first_phrase`]).
     parts: usize,
-    /// Searchers for `also`'s parts and phrases, built the first time a unit is checked for them
-    /// (most patterns never are).
-    finders: [OnceLock<Vec<Vec<Finder<'static>>>>; 2],
+    /// Searchers for each set of `also` (parts and phrase sets), built the first time a unit is
+    /// checked for that set (most patterns never are, and a unit that lacks one set is not checked
+    /// for the next).
+    finders: Box<[OnceLock<Vec<Finder<'static>>>]>,
     /// One searcher for all phrases of the first phrase set, at throughput scale: see
     /// [`Pattern::has_first_phrase`]. Built the first time a unit is checked.
     first_phrases: OnceLock<PhraseSearcher>,
@@ -134,31 +135,23 @@ impl Pattern {
     ) -> Pattern {
         let parts = also.len();
         also.extend(phrases);
-        Pattern {
-            src,
-            owner,
-            also,
-            parts,
-            finders: Default::default(),
-            first_phrases: OnceLock::new(),
-            unit,
-            re: OnceLock::new(),
-        }
+        let finders = also.iter().map(|_| OnceLock::new()).collect();
+        Pattern { src, owner, also, parts, finders, first_phrases: OnceLock::new(), unit, re: OnceLock::new() }
     }
 
     /// Whether `text[unit]` (ASCII-lowercased: `lower`) holds a literal of each of the further
     /// required parts and, as `gate` asks, a phrase of each phrase set or of the first (ASCII case
     /// and the width of white space aside: in the unit [`collapsed`], which `scratch` then holds).
     fn has_also(&self, text: &str, unit: &Range<usize>, lower: &[u8], gate: UnitCheck, scratch: &mut Vec<u8>) -> bool {
-        // Whether `hay` has a literal of each set of `also[sets]` (searchers: `finders[which]`).
-        let holds = |which: usize, sets: Range<usize>, hay: &[u8]| {
-            let finders = self.finders[which].get_or_init(|| {
-                let finder = |l: &Literal| Finder::new(l.as_bytes()).into_owned();
-                self.also[sets].iter().map(|set| set.iter().map(finder).collect()).collect()
-            });
-            finders.iter().all(|set| set.iter().any(|l| l.find(hay).is_some()))
+        // Whether `hay` has a literal of each set of `also[sets]`.
+        let holds = |sets: Range<usize>, hay: &[u8]| {
+            sets.into_iter().all(|k| {
+                let set = self.finders[k]
+                    .get_or_init(|| self.also[k].iter().map(|l| Finder::new(l.as_bytes()).into_owned()).collect());
+                set.iter().any(|l| l.find(hay).is_some())
+            })
         };
-        if self.parts > 0 && !holds(0, 0..self.parts, lower) {
+        if !holds(0..self.parts, lower) {
             return false;
         }
         if self.parts == self.also.len() {
@@ -167,7 +160,7 @@ impl Pattern {
         match gate {
             UnitCheck::AllPhrases if self.re.get().is_none() => {
                 collapsed(&text[unit.clone()], scratch);
-                holds(1, self.parts..self.also.len(), scratch)
+                holds(self.parts..self.also.len(), scratch)
             }
             UnitCheck::FirstPhrase => self.has_first_phrase(lower),
             _ => true,
