@@ -678,18 +678,21 @@ fn owned(sets: Vec<Vec<String>>) -> Vec<Vec<Literal>> {
 /// often gates many patterns ("treatment" gates a dozen) and a phrase can sit in several lexicons:
 /// one automaton pattern per distinct literal means one match where there were a dozen.
 fn distinct(mut literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec<Entry>, Vec<Range<u32>>) {
-    // By text, then position (as a stable sort would order them); most comparisons are settled
-    // by the first eight bytes, compared as one number (zero past the end: a literal that ends
-    // there is a prefix of the other, and sorts first either way).
+    // By text, then position (as a stable sort would order them): first by the first eight bytes
+    // as one number (zero past the end: a literal that ends there is a prefix of the other, and
+    // sorts first either way) and the position, then each run of equal keys by the whole text.
     let prefix = |l: &String| {
         let mut key = [0u8; 8];
         let n = l.len().min(8);
         key[..n].copy_from_slice(&l.as_bytes()[..n]);
         u64::from_be_bytes(key)
     };
-    let keys: Vec<u64> = literals.iter().map(prefix).collect();
-    let mut order: Vec<usize> = (0..literals.len()).collect();
-    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| literals[a].cmp(&literals[b])).then(a.cmp(&b)));
+    let mut keyed: Vec<(u64, usize)> = literals.iter().enumerate().map(|(i, l)| (prefix(l), i)).collect();
+    keyed.sort_unstable();
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        run.sort_unstable_by(|&(_, a), &(_, b)| literals[a].cmp(&literals[b]).then(a.cmp(&b)));
+    }
+    let order = keyed.into_iter().map(|(_, i)| i);
     let mut out_literals: Vec<String> = Vec::new();
     let mut out_entries = Vec::with_capacity(entries.len());
     let mut spans: Vec<Range<u32>> = Vec::new();
@@ -939,6 +942,25 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+        /// The distinct literals come out in text order, each with its entries in the order given
+        /// (as a stable sort by text would put them); over two letters and lengths around the
+        /// eight-byte key, literals repeat and share long prefixes.
+        #[test]
+        fn distinct_literals_in_text_order(literals in proptest::collection::vec("[ab]{0,11}", 0..40)) {
+            let entries: Vec<Entry> = (0..literals.len()).map(Entry::Gate).collect();
+            let (out, out_entries, spans) = distinct(literals.clone(), entries);
+            let mut oracle: Vec<usize> = (0..literals.len()).collect();
+            oracle.sort_by(|&a, &b| literals[a].cmp(&literals[b]));
+            let gates: Vec<usize> = out_entries.iter().map(|e| match e { Entry::Gate(i) => *i, _ => usize::MAX }).collect();
+            prop_assert_eq!(&gates, &oracle);
+            let mut texts = oracle.iter().map(|&i| literals[i].clone()).collect::<Vec<_>>();
+            texts.dedup();
+            prop_assert_eq!(&out, &texts);
+            for (l, span) in out.iter().zip(&spans) {
+                prop_assert!(gates[span.start as usize..span.end as usize].iter().all(|&i| literals[i] == *l));
+            }
+        }
+
 
         /// A unit with none of the offsets `uneven_spacing` reports is its own collapsed form
         /// (ASCII case aside), so a phrase found or missed in it is found or missed collapsed.
