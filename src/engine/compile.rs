@@ -393,7 +393,7 @@ fn is_word_byte_char(c: char) -> bool {
 /// Whether the character that ends `text[..at]` is a word character ([`is_word_byte_char`]).
 fn word_before(text: &str, at: usize) -> bool {
     match text.as_bytes()[..at].last() {
-        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric() || b == b'_',
+        Some(&b) if b.is_ascii() => is_word_byte_char(char::from(b)),
         Some(_) => text[..at].chars().next_back().is_some_and(is_word_byte_char),
         None => false,
     }
@@ -402,7 +402,7 @@ fn word_before(text: &str, at: usize) -> bool {
 /// Whether the character that starts `text[at..]` is a word character ([`is_word_byte_char`]).
 fn word_after(text: &str, at: usize) -> bool {
     match text.as_bytes()[at..].first() {
-        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric() || b == b'_',
+        Some(&b) if b.is_ascii() => is_word_byte_char(char::from(b)),
         Some(_) => text[at..].chars().next().is_some_and(is_word_byte_char),
         None => false,
     }
@@ -960,7 +960,6 @@ mod tests {
                 prop_assert!(gates[span.start as usize..span.end as usize].iter().all(|&i| literals[i] == *l));
             }
         }
-
 
         /// A unit with none of the offsets `uneven_spacing` reports is its own collapsed form
         /// (ASCII case aside), so a phrase found or missed in it is found or missed collapsed.

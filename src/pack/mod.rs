@@ -399,7 +399,7 @@ impl Prepared {
 impl Pack {
     /// The default pack embedded in the binary.
     pub fn embedded() -> crate::Result<Pack> {
-        Pack::from_files(EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())))
+        Pack::from_files(EMBEDDED.iter().copied())
     }
 
     /// An embedded pattern as build.rs prepared it: compiled source, gating literal sets and the
@@ -416,7 +416,7 @@ impl Pack {
     pub fn embedded_for_run() -> crate::Result<Pack> {
         match snapshot::load() {
             Some(pack) => Ok(pack),
-            None => Pack::from_files(Pack::embedded_run_files().map(|(p, t)| (p.to_string(), t.to_string()))),
+            None => Pack::from_files(Pack::embedded_run_files()),
         }
     }
 
@@ -445,8 +445,10 @@ impl Pack {
     }
 
     /// Loads a pack from `(path, text)` pairs: `lexicons/`, `facts/` and rule files.
-    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> crate::Result<Pack> {
-        load::load(files.into_iter().collect())
+    pub fn from_files<P: Into<String>, T: Into<String>>(
+        files: impl IntoIterator<Item = (P, T)>,
+    ) -> crate::Result<Pack> {
+        load::load(files.into_iter().map(|(p, t)| (p.into(), t.into())).collect())
     }
 
     /// Finds a rule by code or name.

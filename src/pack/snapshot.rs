@@ -39,8 +39,7 @@ mod tests {
     }
 
     fn from_rule_files() -> Pack {
-        let files = Pack::embedded_run_files().map(|(p, t)| (p.to_string(), t.to_string()));
-        Pack::from_files(files).unwrap_or_else(|e| panic!("{e}"))
+        Pack::from_files(Pack::embedded_run_files()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
