@@ -423,30 +423,79 @@ struct Pending {
 /// is not kept: the kept ones stay few however many pages repeat a statement.
 #[derive(Default)]
 struct Frontier {
-    /// Per (rule code, drug): the page and value of each kept assertion, in path order.
-    kept: HashMap<(String, String), Vec<PageValue>>,
+    /// Per rule code, then drug: what its kept assertions cover.
+    kept: HashMap<String, HashMap<String, Cover>>,
 }
 
-/// A page index and an assertion's value.
-type PageValue = (usize, Option<f64>);
+/// What the kept assertions of one (rule, drug) cover, in constant space: an assertion is covered
+/// when kept ones on two different pages have no value or a value at most its own. The first two
+/// pages with a valueless one, and the two pages whose lowest values are lowest, tell that as well
+/// as every kept assertion would (a page repeating a statement a thousand times keeps it a
+/// thousand times, and would otherwise make each check scan them all).
+#[derive(Default)]
+struct Cover {
+    /// The first two distinct pages with a valueless kept assertion.
+    valueless: [Option<usize>; 2],
+    /// (lowest value, page) of the two pages with the lowest values, lowest first.
+    lowest: [Option<(f64, usize)>; 2],
+}
+
+impl Cover {
+    /// Whether kept assertions on two different pages cover an assertion with `value`.
+    fn covers(&self, value: Option<f64>) -> bool {
+        let valued = self.lowest.iter().flatten().filter(|(o, _)| value.is_some_and(|v| *o <= v)).map(|(_, p)| p);
+        let mut pages = self.valueless.iter().flatten().chain(valued);
+        let first = pages.next();
+        first.is_some_and(|f| pages.any(|p| p != f))
+    }
+
+    /// Records a kept assertion on `page`.
+    fn add(&mut self, page: usize, value: Option<f64>) {
+        match value {
+            None => {
+                if !self.valueless.contains(&Some(page)) {
+                    if let Some(slot) = self.valueless.iter_mut().find(|s| s.is_none()) {
+                        *slot = Some(page);
+                    }
+                }
+            }
+            // No value is at least NaN: it covers nothing.
+            Some(v) if v.is_nan() => {}
+            Some(v) => match self.lowest {
+                [Some((low, p)), _] if p == page => self.lowest[0] = Some((low.min(v), p)),
+                [first, Some((low, p))] if p == page => {
+                    self.lowest[1] = Some((low.min(v), p));
+                    if first.is_some_and(|(f, _)| v < f) {
+                        self.lowest.swap(0, 1);
+                    }
+                }
+                [None, _] => self.lowest[0] = Some((v, page)),
+                [Some((f, _)), _] if v < f => self.lowest = [Some((v, page)), self.lowest[0]],
+                [_, None] => self.lowest[1] = Some((v, page)),
+                [_, Some((s, _))] if v < s => self.lowest[1] = Some((v, page)),
+                _ => {}
+            },
+        }
+    }
+}
 
 impl Frontier {
     /// The records of page `page` worth keeping.
     fn keep(&mut self, page: usize, mut records: Vec<Record>) -> Vec<Record> {
         records.retain(|r| {
             let Some(subject) = r.subject.as_ref().filter(|_| !r.low) else { return true };
-            let kept = self.kept.entry((r.code.clone(), subject.clone())).or_default();
-            let covers = |other: &Option<f64>| match (other, r.value) {
-                (None, _) => true,
-                (Some(o), Some(v)) => *o <= v,
-                (Some(_), None) => false,
-            };
-            let mut pages = kept.iter().filter(|(_, v)| covers(v)).map(|(p, _)| *p);
-            let first = pages.next();
-            if first.is_some_and(|f| pages.any(|p| p != f)) {
+            if !self.kept.contains_key(&r.code) {
+                self.kept.insert(r.code.clone(), HashMap::new());
+            }
+            let Some(by_drug) = self.kept.get_mut(&r.code) else { return true };
+            if !by_drug.contains_key(subject) {
+                by_drug.insert(subject.clone(), Cover::default());
+            }
+            let Some(cover) = by_drug.get_mut(subject) else { return true };
+            if cover.covers(r.value) {
                 return false;
             }
-            kept.push((page, r.value));
+            cover.add(page, r.value);
             true
         });
         records
@@ -730,6 +779,7 @@ fn cross_file(profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Vec<(usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn high(value: Option<f64>) -> Record {
         let subject = Some("kratom".to_string());
@@ -744,6 +794,79 @@ mod tests {
             .enumerate()
             .map(|(i, vals)| f.keep(i, vals.iter().map(|v| high(*v)).collect()).into_iter().map(|r| r.value).collect())
             .collect()
+    }
+
+    /// The frontier as first written: every kept assertion, scanned for each new one.
+    fn keep_by_scanning(
+        kept: &mut Vec<(String, String, usize, Option<f64>)>,
+        page: usize,
+        records: &[Record],
+    ) -> Vec<bool> {
+        records
+            .iter()
+            .map(|r| {
+                let Some(subject) = r.subject.as_ref().filter(|_| !r.low) else { return true };
+                let covers = |other: &Option<f64>| match (other, r.value) {
+                    (None, _) => true,
+                    (Some(o), Some(v)) => *o <= v,
+                    (Some(_), None) => false,
+                };
+                let mut pages =
+                    kept.iter().filter(|(c, s, _, v)| *c == r.code && s == subject && covers(v)).map(|(_, _, p, _)| *p);
+                let first = pages.next();
+                if first.is_some_and(|f| pages.any(|p| p != f)) {
+                    return false;
+                }
+                kept.push((r.code.clone(), subject.clone(), page, r.value));
+                true
+            })
+            .collect()
+    }
+
+    fn record() -> impl Strategy<Value = Record> {
+        let value = prop_oneof![
+            Just(None),
+            Just(Some(f64::NAN)),
+            Just(Some(-0.0)),
+            (-3i32..6).prop_map(|v| Some(f64::from(v) * 50.0)),
+        ];
+        (
+            prop::sample::select(vec!["X001", "X006"]),
+            prop::option::weighted(0.9, Just("a")),
+            prop::bool::weighted(0.1),
+            value,
+        )
+            .prop_map(|(code, subject, low, value)| Record {
+                code: code.into(),
+                subject: subject.map(String::from),
+                low,
+                span: 0..1,
+                text: "t".into(),
+                paired: false,
+                value,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The constant-space frontier keeps exactly what scanning every kept assertion keeps.
+        #[test]
+        fn the_frontier_keeps_what_scanning_every_kept_assertion_keeps(
+            pages in prop::collection::vec(prop::collection::vec(record(), 0..12), 0..8),
+        ) {
+            let mut frontier = Frontier::default();
+            let mut scanned = Vec::new();
+            for (page, records) in pages.into_iter().enumerate() {
+                let expected: Vec<Option<f64>> = keep_by_scanning(&mut scanned, page, &records)
+                    .into_iter()
+                    .zip(&records)
+                    .filter(|(keep, _)| *keep)
+                    .map(|(_, r)| r.value)
+                    .collect();
+                let kept: Vec<Option<f64>> = frontier.keep(page, records).into_iter().map(|r| r.value).collect();
+                prop_assert_eq!(format!("{kept:?}"), format!("{expected:?}"), "page {}", page);
+            }
+        }
     }
 
     #[test]

@@ -65,10 +65,12 @@ impl SourceFile {
         let line = self.line_index(offset);
         let prefix = &self.text[self.line_starts[line]..offset];
         // A character takes two UTF-16 units exactly when it takes four bytes in UTF-8.
+        // One pass: a character starts at every byte that is not a continuation byte (`10xxxxxx`,
+        // below -64 as `i8`), and takes four bytes when it starts with `11110xxx`.
         let (chars, astral) = if prefix.is_ascii() {
             (prefix.len(), 0)
         } else {
-            (prefix.chars().count(), prefix.bytes().filter(|&b| b >= 0xF0).count())
+            prefix.bytes().fold((0, 0), |(c, a), b| (c + usize::from(b as i8 >= -64), a + usize::from(b >= 0xF0)))
         };
         Position { offset, line: line + 1, column: chars + 1, utf16_column: chars + astral + 1 }
     }
