@@ -196,13 +196,29 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
     }
 }
 
-/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
+/// Compiles the regexes every page's leading blocks are tried against: reviewer and author lines
+/// (start-up warms them on another core while the pack loads).
 pub(super) fn warm() {
     reviewed_line();
-    team_only();
-    credential();
     author_line();
-    medical_review();
+}
+
+/// Words of a page that names a reviewer or an author, ASCII case aside. A hint for warming, not a
+/// test: a page that needs [`warm_for`]'s regexes without one compiles them when it is linted.
+const NAMING_HINTS: &[&str] = &["review", "verified", "fact-checked", "fact checked", "author", "written by"];
+
+/// Compiles the regexes only pages naming a reviewer or an author run (team names, credentials,
+/// medical reviews): for `text` if it has a [`NAMING_HINTS`] word; `None`: now.
+pub(super) fn warm_for(text: Option<&str>) {
+    let names = |text: &str| {
+        let bytes = text.as_bytes();
+        NAMING_HINTS.iter().any(|w| bytes.windows(w.len()).any(|b| b.eq_ignore_ascii_case(w.as_bytes())))
+    };
+    if text.is_none_or(names) {
+        team_only();
+        credential();
+        medical_review();
+    }
 }
 
 #[cfg(test)]

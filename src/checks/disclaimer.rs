@@ -114,9 +114,17 @@ pub(crate) fn indication_name(id: &str) -> &str {
     }
 }
 
-/// Compiles this module's regexes (start-up warms them on another core while the pack loads).
+/// Compiles the disclaimer marker, which every page is searched for (start-up warms it on another
+/// core while the pack loads).
 pub(super) fn warm() {
     disclaimer_marker();
-    not_advice();
-    consult();
+}
+
+/// Compiles the clause regexes, which only a page with disclaimer wording runs: for `text` if the
+/// marker finds some in it (markup and all: a superset of the page's text); `None`: now.
+pub(super) fn warm_for(text: Option<&str>) {
+    if text.is_none_or(|t| disclaimer_marker().is_match(t)) {
+        not_advice();
+        consult();
+    }
 }
