@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 #[path = "src/engine/gates.rs"]
 #[allow(dead_code)]
 mod gates;
+#[path = "src/engine/hir_code.rs"]
+#[allow(dead_code)]
+mod hir_code;
 
 /// Every string in an array under a `patterns` key, anywhere in the file.
 fn patterns(v: &toml::Value, key: Option<&str>, out: &mut Vec<String>) {
@@ -104,14 +107,16 @@ fn main() {
     all.sort();
     all.dedup();
     src.push_str(
-        "/// Embedded patterns prepared at build time: `(pattern, compiled source, gating parts, phrases,\n/// unit delimiters)`, sorted.\n",
+        "/// Embedded patterns prepared at build time: `(pattern, compiled source, gating parts, phrases,\n/// unit delimiters, the compiled source's syntax tree: engine::hir_code)`, sorted.\n",
     );
     src.push_str("/// Literal sets.\ntype Sets = &'static [&'static [&'static str]];\n");
-    src.push_str("pub(crate) static PREPARED: &[(&str, &str, Sets, Sets, &str)] = &[\n");
+    src.push_str("/// One prepared pattern.\ntype PreparedEntry = (&'static str, &'static str, Sets, Sets, &'static str, &'static [u8]);\n");
+    src.push_str("pub(crate) static PREPARED: &[PreparedEntry] = &[\n");
     for p in &all {
         let words = gates::ascii_words(p);
         let gates = gates::gate_literals(&words);
-        src.push_str(&format!("    ({p:?}, {:?}, ", gates::case_insensitive(&words)));
+        let compiled = gates::case_insensitive(&words);
+        src.push_str(&format!("    ({p:?}, {compiled:?}, "));
         for sets in [gates.parts, gates.phrases] {
             src.push_str("&[");
             for g in sets {
@@ -119,7 +124,14 @@ fn main() {
             }
             src.push_str("], ");
         }
-        src.push_str(&format!("{:?}),\n", gates::unit_delimiters(&words)));
+        src.push_str(&format!("{:?}, b\"", gates::unit_delimiters(&words)));
+        // A pattern that does not parse has no tree: the loader reports it at run time.
+        if let Ok(hir) = regex_syntax::parse(&compiled) {
+            for b in hir_code::encode(&hir) {
+                src.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        src.push_str("\"),\n");
     }
     src.push_str("];\n");
     src.push_str(&format!(

@@ -17,6 +17,7 @@ use regex_automata::{meta, Input};
 
 pub use super::gates::ascii_words;
 use super::gates::{case_insensitive, collapsed, gate_literals, unit_delimiters};
+use super::hir_code;
 use super::trigrams::TrigramIndex;
 use crate::pack::{MatcherId, Pack};
 
@@ -100,6 +101,8 @@ fn unit_regex_config() -> meta::Config {
 #[derive(Debug)]
 struct Pattern {
     src: String,
+    /// `src` parsed, for an embedded pattern (see [`hir_code`]); empty for a user's.
+    hir: &'static [u8],
     owner: MatcherId,
     /// Its further required parts (lowercase literals) and phrases (words with one space between,
     /// `carries no risk`): a unit its first part's literal opened must hold a literal of each, or
@@ -128,6 +131,7 @@ struct Pattern {
 impl Pattern {
     fn new(
         src: String,
+        hir: &'static [u8],
         owner: MatcherId,
         mut also: Vec<Vec<Literal>>,
         phrases: Vec<Vec<Literal>>,
@@ -136,7 +140,7 @@ impl Pattern {
         let parts = also.len();
         also.extend(phrases);
         let finders = also.iter().map(|_| OnceLock::new()).collect();
-        Pattern { src, owner, also, parts, finders, first_phrases: OnceLock::new(), unit, re: OnceLock::new() }
+        Pattern { src, hir, owner, also, parts, finders, first_phrases: OnceLock::new(), unit, re: OnceLock::new() }
     }
 
     /// Whether `text[unit]` (ASCII-lowercased: `lower`) holds a literal of each of the further
@@ -180,16 +184,23 @@ impl Pattern {
     /// it doubled the compile time a single page pays), a full DFA or a one-pass DFA (a unit is a
     /// clause: building them cost more than they save; the one-pass engine serves only anchored
     /// searches).
-    fn compile(src: &str, scale: Scale) -> Result<meta::Regex, String> {
+    /// From `hir` when it holds `src` parsed (an embedded pattern: no parsing, no case folding),
+    /// else from `src`.
+    fn compile(src: &str, hir: &[u8], scale: Scale) -> Result<meta::Regex, String> {
         let config = unit_regex_config().onepass(false).hybrid(scale == Scale::Throughput);
-        meta::Regex::builder().configure(config).build(src).map_err(|e| e.to_string())
+        let mut builder = meta::Regex::builder();
+        builder.configure(config);
+        if let Some(re) = hir_code::decode(hir).and_then(|tree| builder.build_from_hir(&tree).ok()) {
+            return Ok(re);
+        }
+        builder.build(src).map_err(|e| e.to_string())
     }
 
     fn get(&self, scale: Scale) -> Option<&(meta::Regex, bool)> {
         self.re
             .get_or_init(|| {
                 // Validated when the scanner was built, so this cannot fail in practice.
-                let re = Pattern::compile(&self.src, scale).ok()?;
+                let re = Pattern::compile(&self.src, self.hir, scale).ok()?;
                 let focused = re.group_info().to_index(regex_automata::PatternID::ZERO, "m").is_some();
                 Some((re, focused))
             })
@@ -445,9 +456,10 @@ impl Scanner {
                 let embedded = def.embedded.get(i).copied().unwrap_or(false);
                 // An embedded pattern's literal sets are borrowed from the binary (build.rs
                 // prepared them); a user's are derived now.
-                let (src, gate_parts, phrases, delimiters) = match Pack::prepared(p).filter(|_| embedded) {
+                let (src, hir, gate_parts, phrases, delimiters) = match Pack::prepared(p).filter(|_| embedded) {
                     Some(prep) => (
                         prep.src.to_string(),
+                        prep.hir,
                         borrowed(prep.gates),
                         borrowed(prep.phrases),
                         prep.delimiters.to_string(),
@@ -455,7 +467,8 @@ impl Scanner {
                     None => {
                         let words = ascii_words(p);
                         let gates = gate_literals(&words);
-                        (case_insensitive(&words), owned(gates.parts), owned(gates.phrases), unit_delimiters(&words))
+                        let src = case_insensitive(&words);
+                        (src, &[][..], owned(gates.parts), owned(gates.phrases), unit_delimiters(&words))
                     }
                 };
                 let unit = match units.iter().position(|(d, _)| *d == delimiters) {
@@ -466,7 +479,7 @@ impl Scanner {
                     }
                 };
                 if !embedded {
-                    Pattern::compile(&src, scale).map_err(|e| {
+                    Pattern::compile(&src, hir, scale).map_err(|e| {
                         crate::Error::Pack(format!(
                             "{origin}: regex too large or invalid: {}",
                             e.lines().last().unwrap_or("")
@@ -484,7 +497,7 @@ impl Scanner {
                     literals.push(l.into_owned());
                     entries.push(Entry::Gate(index));
                 }
-                patterns.push(Pattern::new(src, id, parts.collect(), phrases, unit));
+                patterns.push(Pattern::new(src, hir, id, parts.collect(), phrases, unit));
             }
         }
         if !unicode_folded.is_empty() {
@@ -541,7 +554,7 @@ impl Scanner {
     /// Compiles every pattern now (tests; a long-running server warming up).
     pub fn compile_all(&self) -> Result<(), String> {
         for p in &self.patterns {
-            Pattern::compile(&p.src, Scale::Throughput).map_err(|e| format!("{}: {e}", p.src))?;
+            Pattern::compile(&p.src, p.hir, Scale::Throughput).map_err(|e| format!("{}: {e}", p.src))?;
         }
         Ok(())
     }
@@ -1023,6 +1036,9 @@ mod tests {
                 assert_eq!(prep.src, case_insensitive(&words));
                 assert_eq!(prep.gates(), gate_literals(&words), "{p}");
                 assert_eq!(prep.delimiters, unit_delimiters(&words), "{p}");
+                // The tree the regex is built from is the one the regex engine parses the source to.
+                let parsed = regex_automata::util::syntax::parse(prep.src).unwrap_or_else(|e| panic!("{p}: {e}"));
+                assert_eq!(hir_code::decode(prep.hir).as_ref(), Some(&parsed), "{p}");
                 n += 1;
             }
         }

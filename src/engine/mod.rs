@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod compile;
 mod cues;
 pub mod gates;
+pub(crate) mod hir_code;
 mod kinds;
 mod trigrams;
 

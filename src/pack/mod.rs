@@ -385,6 +385,8 @@ pub(crate) struct Prepared {
     pub phrases: &'static [&'static [&'static str]],
     /// The characters no match contains (they end its search unit).
     pub delimiters: &'static str,
+    /// `src` parsed ([`crate::engine::hir_code`]; empty if it does not parse).
+    pub hir: &'static [u8],
 }
 
 #[cfg(test)]
@@ -402,12 +404,12 @@ impl Pack {
         Pack::from_files(EMBEDDED.iter().copied())
     }
 
-    /// An embedded pattern as build.rs prepared it: compiled source, gating literal sets and the
-    /// characters that end its search unit.
+    /// An embedded pattern as build.rs prepared it: compiled source and its syntax tree, gating
+    /// literal sets and the characters that end its search unit.
     pub(crate) fn prepared(pattern: &str) -> Option<Prepared> {
         let i = PREPARED.binary_search_by(|(p, ..)| (*p).cmp(pattern)).ok()?;
-        let (_, src, gates, phrases, delimiters) = PREPARED[i];
-        Some(Prepared { src, gates, phrases, delimiters })
+        let (_, src, gates, phrases, delimiters, hir) = PREPARED[i];
+        Some(Prepared { src, gates, phrases, delimiters, hir })
     }
 
     /// The default pack as a run loads it: without its docs and rule tests (see
