@@ -174,20 +174,18 @@ fn check(args: CheckArgs) -> u8 {
     // Spare threads compile the builtin checks' regexes while the pack loads: one those every page
     // needs, one those the inputs need (all of them for a large run). Two, not one after the other:
     // a page's lint would otherwise wait for the second set (a core idles while it does).
-    let (warm, wanted) = std::sync::mpsc::channel();
-    std::thread::spawn(crate::checks::warm_up);
-    std::thread::spawn(move || {
-        if let Ok(inputs) = wanted.recv() {
-            crate::checks::warm_for(inputs);
-        }
-    });
+    // They start once the inputs are found: how the regexes are compiled depends on how much
+    // there is to lint (finding one file takes a tenth of a millisecond).
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let (inputs, errors) = discover(&paths, args.stdin_filename.as_deref());
     let scale = scale_for(&inputs);
-    let _ = warm.send(match scale {
+    crate::engine::compile::builtins_for(scale);
+    std::thread::spawn(crate::checks::warm_up);
+    let wanted = match scale {
         Scale::StartUp => Some(inputs.iter().filter(|i| !i.stdin).map(|i| i.path.clone()).collect()),
         Scale::Throughput => None,
-    });
+    };
+    std::thread::spawn(move || crate::checks::warm_for(wanted));
     let (profiles, assign) = match profiles(&args, &inputs, scale) {
         Ok(p) => p,
         Err(e) => return fail(e),

@@ -218,10 +218,19 @@ fn looks_like_citation(t: &str) -> bool {
 }
 
 /// Compiles this module's regexes that every page needs (start-up warms them on another core
-/// while the pack loads); those of reference entries compile for the first page with an entry.
+/// while the pack loads).
 pub(crate) fn warm() {
     reference_heading();
     marker_re();
+}
+
+/// Compiles the regexes of reference entries for `text` if a line of it could be one (the test
+/// [`is_reference_entry`] makes before running them); `None`: now.
+pub(crate) fn warm_for(text: Option<&str>) {
+    if text.is_none_or(|t| t.lines().any(|l| has_four_digits(l.as_bytes()) && looks_like_citation(l))) {
+        reference_author();
+        reference_year();
+    }
 }
 
 #[cfg(test)]

@@ -340,9 +340,23 @@ pub fn fast_regex(src: &str) -> Regex {
         .unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}"))
 }
 
+/// Whether this process compiles its [`ShortRegex`]es for [`Scale::StartUp`] (see
+/// [`builtins_for`]).
+static BUILTINS_AT_START_UP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says what the builtin checks' [`ShortRegex`]es, compiled once per process, are for: at
+/// [`Scale::StartUp`] without the lazy DFA and its reverse NFA, as a page's patterns are (the
+/// backtracker searches a line well enough; the costliest of them, a reference entry's author with
+/// its Unicode letter classes, compiles in 0.6 ms instead of 1.5). By default, and for a run over
+/// many pages (where they search 19% slower without it), with it. Call it before the first is
+/// compiled: one compiled already stays as it is (either way it finds the same matches).
+pub fn builtins_for(scale: Scale) {
+    BUILTINS_AT_START_UP.store(scale == Scale::StartUp, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// A builtin check's regex for short texts (a block, a line, a name), compiled once per process on
 /// the fast path (see [`ascii_words`]) and without what speeds up searching long texts: a literal
-/// prefilter and a full DFA. Those cost more to build (up to half a millisecond for an alternation
+/// prefilter and a full DFA (nor, at start-up, the lazy DFA: [`builtins_for`]). Those cost more to build (up to half a millisecond for an alternation
 /// of phrases) than searching a short text saves.
 #[derive(Debug)]
 pub struct ShortRegex(meta::Regex);
@@ -363,8 +377,9 @@ impl Groups<'_> {
 impl ShortRegex {
     /// Compiles a builtin pattern; a builtin that does not compile is a bug the tests catch.
     pub fn new(src: &str) -> ShortRegex {
+        let lazy_dfa = !BUILTINS_AT_START_UP.load(std::sync::atomic::Ordering::Relaxed);
         meta::Regex::builder()
-            .configure(unit_regex_config())
+            .configure(unit_regex_config().hybrid(lazy_dfa))
             .build(&ascii_words(src))
             .map(ShortRegex)
             .unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}"))
@@ -564,15 +579,34 @@ impl Scanner {
     fn compile_in_parallel(&self, needed: impl Iterator<Item = usize>) {
         use rayon::prelude::*;
         let mut todo: Vec<usize> = needed.filter(|&p| self.patterns[p].re.get().is_none()).collect();
-        // Off the thread pool (a run over one page, the language server) they compile where they
-        // are needed: starting the pool would cost more than the second core saves.
-        if todo.len() < 2 || rayon::current_thread_index().is_none() {
+        if todo.len() < 2 {
             return;
         }
         todo.sort_unstable();
         todo.dedup();
-        todo.par_iter().for_each(|&p| {
-            self.patterns[p].get(self.scale);
+        if rayon::current_thread_index().is_some() {
+            todo.par_iter().for_each(|&p| {
+                self.patterns[p].get(self.scale);
+            });
+            return;
+        }
+        // Off the thread pool (a run over one page, the language server), starting the pool would
+        // cost more than the second core saves: one more thread takes patterns from the same list
+        // (a 7 KB seed page compiles 22, ~3 ms on one core). A few are compiled where they are
+        // needed.
+        if todo.len() < MIN_SHARED_COMPILES || std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+            return;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            while let Some(&p) = todo.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                self.patterns[p].get(self.scale);
+            }
+        };
+        std::thread::scope(|scope| {
+            // A thread that cannot start leaves the work to this one.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, work);
+            work();
         });
     }
 
@@ -582,12 +616,12 @@ impl Scanner {
         if folded {
             runs.retain(|(p, _)| !self.unicode_folded.contains(p));
         }
-        self.compile_in_parallel(runs.iter().map(|(p, _)| *p));
+        let folded = if folded { self.unicode_folded.as_slice() } else { &[] };
+        self.compile_in_parallel(runs.iter().map(|(p, _)| *p).chain(self.ungated.iter().chain(folded).copied()));
         for (p, line) in runs {
             let pattern = &self.patterns[p];
             pattern.find_all(text, line, self.scale, &mut by_matcher[pattern.owner]);
         }
-        let folded = if folded { self.unicode_folded.as_slice() } else { &[] };
         for &i in self.ungated.iter().chain(folded) {
             let pattern = &self.patterns[i];
             for line in lines(text) {
@@ -652,6 +686,10 @@ impl Scanner {
         (pass.by_matcher, pass.runs, pass.folded)
     }
 }
+
+/// The fewest patterns a page needs compiled for a second thread to share the work (one thread
+/// starts in tens of microseconds; a pattern compiles in 30-1,200).
+const MIN_SHARED_COMPILES: usize = 4;
 
 /// The longest text searched through a [`TrigramIndex`] at start-up scale, not the automaton.
 const SMALL_TEXT: usize = 256 * 1024;
