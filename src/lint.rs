@@ -630,8 +630,8 @@ fn run_windows(
         })
     };
     written?;
-    let added = if options.cross_file { cross_file(profiles, &pending) } else { Vec::new() };
-    tail(profiles, inputs, options, &pending, added, sink)
+    let pairs = if options.cross_file { cross_file(profiles, &pending) } else { Vec::new() };
+    tail(profiles, inputs, options, &pending, pairs, sink)
 }
 
 /// Hands the cross-file findings to `sink` as reports, [`WINDOW`] receiving pages at a time in
@@ -643,14 +643,14 @@ fn tail(
     inputs: &[Input],
     options: RunOptions,
     pending: &[Pending],
-    added: Vec<(usize, usize, Diagnostic)>,
+    pairs: Vec<Pair>,
     sink: &mut dyn FnMut(Vec<FileReport>, bool) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut by_file: std::collections::BTreeMap<usize, Vec<(usize, Diagnostic)>> = std::collections::BTreeMap::new();
-    for (fi, gi, d) in added {
-        by_file.entry(fi).or_default().push((gi, d));
+    let mut by_file: std::collections::BTreeMap<usize, Vec<Pair>> = std::collections::BTreeMap::new();
+    for pair in pairs {
+        by_file.entry(pair.page).or_default().push(pair);
     }
-    let receivers: Vec<(usize, Vec<(usize, Diagnostic)>)> = by_file.into_iter().collect();
+    let receivers: Vec<(usize, Vec<Pair>)> = by_file.into_iter().collect();
     let mut chunks = receivers.into_iter().peekable();
     while chunks.peek().is_some() {
         let chunk: Vec<_> = chunks.by_ref().take(WINDOW).collect();
@@ -674,10 +674,10 @@ fn tail(
             let p = &pending[fi];
             let Some(src) = load(fi) else { continue };
             let mut diags = Vec::new();
-            for (gi, d) in found {
-                if load(gi).is_some() {
-                    cited.push(gi);
-                    diags.push(d);
+            for pair in found {
+                if load(pair.cited).is_some() {
+                    cited.push(pair.cited);
+                    diags.extend(pair.diagnostic(profiles, pending));
                 }
             }
             crate::suppress::apply(&src, p.format, &mut diags, profiles[p.profile].1.require_reason);
@@ -713,26 +713,71 @@ fn tail(
     Ok(())
 }
 
+/// A reassuring assertion that met no contradiction on its own page, paired with the first
+/// contradicting one about the same drug on another page: indices into `pending` and into those
+/// pages' records. Its diagnostic is made when its page is written ([`tail`]), so the run holds
+/// pairs, not diagnostics, however many pages repeat the claim.
+struct Pair {
+    page: usize,
+    low: usize,
+    cited: usize,
+    high: usize,
+}
+
+impl Pair {
+    /// The finding on the reassuring claim's page (none if its rule is gone).
+    fn diagnostic(&self, profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Option<Diagnostic> {
+        let f = &pending[self.page];
+        let (r, h) = (&f.records[self.low], &pending[self.cited].records[self.high]);
+        let (engine, config) = profiles[f.profile];
+        let rule = engine.pack().rule(&r.code)?;
+        let label = rule.conflict.as_ref().map_or_else(|| "contradicted here".to_string(), |c| c.label.clone());
+        let topic = rule.conflict.as_ref().map_or_else(String::new, |c| c.topic.clone());
+        let drug = r.subject.clone().unwrap_or_default();
+        let args = [("match", r.text.clone()), ("other", h.text.clone()), ("drug", drug), ("topic", topic)];
+        let other_path = pending[self.cited].path.clone();
+        let mut d = Diagnostic {
+            path: f.path.clone(),
+            code: rule.code.clone(),
+            name: rule.name.clone(),
+            severity: rule.severity,
+            message: format!("{} (in {other_path})", render(&rule.message, &args)),
+            label: "the reassuring claim".into(),
+            span: r.span.clone(),
+            related: vec![Related { path: other_path, span: h.span.clone(), message: label, repeat: false }],
+            help: rule.help.as_ref().map(|x| render(x, &args)),
+            fix: None,
+            url: rule.url(),
+        };
+        if let Some((_, sev)) = config.severity.iter().rev().find(|(s, _)| cli::selects(s, &d.code, &d.name)) {
+            d.severity = *sev;
+        }
+        Some(d)
+    }
+}
+
 /// A reassuring assertion that met no contradiction on its own page is checked against the
-/// contradicting assertions of the other pages about the same drug. Returns `(receiving page,
-/// cited page, finding)`, indices into `pending`.
-fn cross_file(profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Vec<(usize, usize, Diagnostic)> {
-    let mut highs: HashMap<(&str, &str), Vec<(usize, &Record)>> = HashMap::new();
+/// contradicting assertions of the other pages about the same drug: the first that its value does
+/// not undercut, in path order, pairs with it; one pair per page, rule and drug.
+#[allow(clippy::type_complexity)]
+fn cross_file(profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Vec<Pair> {
+    // Per (rule code, drug): (page, record index, record) of each contradicting assertion.
+    let mut highs: HashMap<(&str, &str), Vec<(usize, usize, &Record)>> = HashMap::new();
     for (fi, f) in pending.iter().enumerate() {
-        for r in f.records.iter().filter(|r| !r.low) {
+        for (hi, r) in f.records.iter().enumerate().filter(|(_, r)| !r.low) {
             if let Some(s) = &r.subject {
-                highs.entry((r.code.as_str(), s.as_str())).or_default().push((fi, r));
+                highs.entry((r.code.as_str(), s.as_str())).or_default().push((fi, hi, r));
             }
         }
     }
-    let mut added = Vec::new();
+    let mut pairs = Vec::new();
     for (fi, f) in pending.iter().enumerate() {
         let (engine, config) = profiles[f.profile];
-        let mut done: Vec<(String, String)> = Vec::new();
-        for r in f.records.iter().filter(|r| r.low && !r.paired) {
+        let mut done: Vec<(&str, &str)> = Vec::new();
+        for (li, r) in f.records.iter().enumerate().filter(|(_, r)| r.low && !r.paired) {
             let Some(s) = &r.subject else { continue };
             let partner = highs.get(&(r.code.as_str(), s.as_str())).and_then(|hs| {
-                hs.iter().find(|(gi, h)| {
+                hs.iter().find(|(gi, _, h)| {
                     *gi != fi
                         && match (r.value, h.value) {
                             (Some(low), Some(high)) => high <= low,
@@ -740,40 +785,19 @@ fn cross_file(profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Vec<(usiz
                         }
                 })
             });
-            let Some((gi, h)) = partner else { continue };
-            if done.contains(&(r.code.clone(), s.clone())) {
+            let Some(&(gi, hi, _)) = partner else { continue };
+            if done.contains(&(r.code.as_str(), s.as_str())) {
                 continue;
             }
-            done.push((r.code.clone(), s.clone()));
+            done.push((r.code.as_str(), s.as_str()));
             let Some(rule) = engine.pack().rule(&r.code) else { continue };
-            let label = rule.conflict.as_ref().map_or_else(|| "contradicted here".to_string(), |c| c.label.clone());
-            let topic = rule.conflict.as_ref().map_or_else(String::new, |c| c.topic.clone());
-            let args = [("match", r.text.clone()), ("other", h.text.clone()), ("drug", s.clone()), ("topic", topic)];
-            let other_path = pending[*gi].path.clone();
-            let path = f.path.clone();
-            if config.ignored_for(Path::new(&path)).iter().any(|sel| cli::selects(sel, &rule.code, &rule.name)) {
+            if config.ignored_for(Path::new(&f.path)).iter().any(|sel| cli::selects(sel, &rule.code, &rule.name)) {
                 continue;
             }
-            let mut d = Diagnostic {
-                path: path.clone(),
-                code: rule.code.clone(),
-                name: rule.name.clone(),
-                severity: rule.severity,
-                message: format!("{} (in {other_path})", render(&rule.message, &args)),
-                label: "the reassuring claim".into(),
-                span: r.span.clone(),
-                related: vec![Related { path: other_path, span: h.span.clone(), message: label, repeat: false }],
-                help: rule.help.as_ref().map(|x| render(x, &args)),
-                fix: None,
-                url: rule.url(),
-            };
-            if let Some((_, sev)) = config.severity.iter().rev().find(|(s, _)| cli::selects(s, &d.code, &d.name)) {
-                d.severity = *sev;
-            }
-            added.push((fi, *gi, d));
+            pairs.push(Pair { page: fi, low: li, cited: gi, high: hi });
         }
     }
-    added
+    pairs
 }
 
 #[cfg(test)]
