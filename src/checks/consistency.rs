@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::disclaimer::indication_name;
-use super::Gated;
+use super::{all_captures, Gated};
+use crate::engine::compile::Groups;
 use crate::engine::{shown, Analysis, Assertion, DocOutcome, Finding};
 use crate::pack::{Cue, Rule};
 
@@ -29,8 +30,9 @@ type ClassClaims = BTreeMap<(Option<usize>, String), (Vec<Range<usize>>, Vec<Ran
 /// First "stimulant" and first "depressant" claim per drug.
 type StimDep = BTreeMap<Option<usize>, (Option<Range<usize>>, Option<Range<usize>>)>;
 
-fn number(c: &regex::Captures, groups: &[usize]) -> Option<(f64, Range<usize>)> {
-    groups.iter().find_map(|g| c.get(*g)).and_then(|m| m.as_str().parse().ok().map(|v| (v, m.start()..m.end())))
+fn number(c: &Groups, groups: &[usize]) -> Option<(f64, Range<usize>)> {
+    let g = groups.iter().copied().find(|g| c.range(*g).is_some())?;
+    c.get(g)?.parse().ok().map(|v| (v, c.range(g).unwrap_or_default()))
 }
 
 /// Compiles the gated regexes that `text` may need (`None`: all of them).
@@ -54,9 +56,8 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
         .captures(text)
         .into_iter()
         .filter_map(|c| {
-            let whole = c.get(0)?;
+            let span = c.range(0)?;
             let (v, _) = number(&c, &[1, 2])?;
-            let span = whole.start()..whole.end();
             Some((v, span.clone(), a.subject(&span)))
         })
         .collect();
@@ -72,11 +73,10 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
         });
     }
     for c in CEILING.captures(text) {
-        let Some(whole) = c.get(0) else { continue };
+        let Some(span) = c.range(0) else { continue };
         let Some((max, _)) = number(&c, &[1]) else {
             continue;
         };
-        let span = whole.start()..whole.end();
         let subject = a.subject(&span);
         let clash = toxic_doses.iter().find(|(v, s, d)| {
             *v <= max
@@ -116,16 +116,15 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocO
     let Some(class_claim) = CLASS_CLAIM.for_text(text) else { return };
     // The whole text at once: class words are common on these pages, and the regex's own search
     // is quicker than visiting each stretch with one.
-    for c in class_claim.captures_iter(text) {
-        let Some(whole) = c.get(0) else { continue };
-        let span = whole.start()..whole.end();
+    for c in all_captures(class_claim, text) {
+        let Some(span) = c.range(0) else { continue };
         let sent = a.sentence_span(span.start);
         if a.text(&sent).trim_end().ends_with('?') {
             continue;
         }
-        let verb = c.get(1).map_or("", |m| m.as_str()).to_lowercase();
+        let verb = c.get(1).unwrap_or("").to_lowercase();
         let denied = c.get(2).is_some() || verb.contains("not") || verb.contains("n't");
-        let class = c.get(3).map_or("", |m| m.as_str()).to_lowercase();
+        let class = c.get(3).unwrap_or("").to_lowercase();
         let entry = claims.entry((a.subject(&span), class)).or_default();
         if denied {
             entry.1.push(span);

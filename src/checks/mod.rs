@@ -12,9 +12,10 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
-use crate::engine::compile::ASCII_FOLDS;
+use crate::engine::compile::{Groups, ASCII_FOLDS};
 use crate::engine::{Analysis, DocOutcome};
 use crate::pack::Rule;
+use regex_automata::{meta, Input};
 
 /// A builtin check: reads the analysis, pushes findings for rule `idx`.
 pub type CheckFn = fn(&Analysis, usize, &Rule, &mut DocOutcome);
@@ -47,7 +48,7 @@ pub(crate) struct Gated {
     src: &'static str,
     words_ac: OnceLock<Option<AhoCorasick>>,
     words_re: OnceLock<Option<Regex>>,
-    regex: OnceLock<Regex>,
+    regex: OnceLock<meta::Regex>,
 }
 
 impl Gated {
@@ -56,12 +57,12 @@ impl Gated {
     }
 
     /// The regex, compiled now if it was not.
-    pub(crate) fn regex(&self) -> &Regex {
-        self.regex.get_or_init(|| crate::engine::compile::fast_regex(self.src))
+    pub(crate) fn regex(&self) -> &meta::Regex {
+        self.regex.get_or_init(|| crate::engine::compile::text_regex(self.src))
     }
 
     /// The regex, unless it is not compiled yet and cannot match `text`.
-    pub(crate) fn for_text(&self, text: &str) -> Option<&Regex> {
+    pub(crate) fn for_text(&self, text: &str) -> Option<&meta::Regex> {
         match self.regex.get() {
             Some(re) => Some(re),
             None => self.may_match(text).then(|| self.regex()),
@@ -128,22 +129,25 @@ impl Gated {
     /// The regex's `captures_iter(text)` (none when it cannot match `text`, [`Gated::for_text`]):
     /// the same matches in the same order, from searching only the stretches that hold a word,
     /// each on its own.
-    pub(crate) fn captures<'t>(&self, text: &'t str) -> Vec<regex::Captures<'t>> {
+    pub(crate) fn captures<'t>(&self, text: &'t str) -> Vec<Groups<'t>> {
         let Some(re) = self.for_text(text) else { return Vec::new() };
-        let Some(stretches) = self.stretches(text) else { return re.captures_iter(text).collect() };
+        let Some(stretches) = self.stretches(text) else { return all_captures(re, text) };
         let mut out = Vec::new();
         for stretch in stretches {
             // Cut at the stop: `\b` sees the end of the text there as it sees a `.`, and the
             // search from `at` sees the text before it.
             let hay = &text[..stretch.end];
             let mut at = stretch.start;
-            while let Some(c) = re.captures_at(hay, at) {
-                let Some(m) = c.get(0).filter(|m| !m.is_empty()) else {
+            loop {
+                let mut caps = re.create_captures();
+                re.search_captures(&Input::new(hay).range(at..), &mut caps);
+                let Some(m) = caps.get_match() else { break };
+                if m.is_empty() {
                     // An empty match resumes differently; these regexes have none.
-                    return re.captures_iter(text).collect();
-                };
+                    return all_captures(re, text);
+                }
                 at = m.end();
-                out.push(c);
+                out.push(Groups::new(text, caps));
             }
         }
         out
@@ -167,6 +171,11 @@ impl Gated {
         }
         Some(stretches)
     }
+}
+
+/// Every match of `re` in `text`, with its groups, as `captures_iter` finds them.
+pub(crate) fn all_captures<'t>(re: &meta::Regex, text: &'t str) -> Vec<Groups<'t>> {
+    re.captures_iter(text).map(|caps| Groups::new(text, caps)).collect()
 }
 
 /// Whether `text` has a character that case-folds onto an ASCII letter ([`ASCII_FOLDS`]).
@@ -293,13 +302,13 @@ mod tests {
     pub(super) fn stretches_find_all(gated: &Gated, slots: &[&[&'static str]]) {
         let re = gated.regex();
         assert!(gated.words.iter().all(|w| !w.contains('.')), "a word with a stop: {:?}", gated.words);
-        let spans = |c: &regex::Captures| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
+        let spans = |c: &super::Groups| c.ranges();
         let (texts, matched) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
         let (Some(automaton), Some(words)) = (gated.words_automaton(), gated.words_regex()) else {
             panic!("no searcher for {:?}", gated.words)
         };
         for_generated_texts(slots, |t| {
-            let whole: Vec<_> = re.captures_iter(&t).map(|c| spans(&c)).collect();
+            let whole: Vec<_> = super::all_captures(re, &t).iter().map(spans).collect();
             let found: Vec<_> = gated.captures(&t).iter().map(spans).collect();
             prop_assert_eq!(&found, &whole, "{:?}", t);
             // The first pages' searcher for the words finds what the many pages' one finds.
@@ -311,7 +320,7 @@ mod tests {
             Ok(())
         });
         let (texts, matched) = (texts.get(), matched.get());
-        assert!(matched * 20 >= texts, "only {matched} of {texts} texts match {re}: the test shows little");
+        assert!(matched * 20 >= texts, "only {matched} of {texts} texts match {}: the test shows little", gated.src);
     }
 
     #[test]
@@ -331,7 +340,12 @@ mod tests {
     pub(super) fn gate_is_sound(gated: &Gated, slots: &[&[&'static str]]) {
         let re = gated.regex();
         for_generated_texts(slots, |t| {
-            prop_assert!(!re.is_match(&t) || gated.may_match(&t), "{t:?} matches {re} but misses {:?}", gated.words);
+            prop_assert!(
+                !re.is_match(&t) || gated.may_match(&t),
+                "{t:?} matches {} but misses {:?}",
+                gated.src,
+                gated.words
+            );
             Ok(())
         });
     }

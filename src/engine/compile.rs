@@ -363,6 +363,22 @@ pub fn builtins_for(scale: Scale) {
     BUILTINS_AT_START_UP.store(scale == Scale::StartUp, Ordering::Relaxed);
 }
 
+/// A builtin check's regex over a page's text or stretches of it (`checks::Gated`), on the fast
+/// path (see [`ascii_words`]): for a run over many pages as the regex crate builds one; at start-up
+/// ([`builtins_for`]) without the literal prefilter and full DFA, which cost a page more to build
+/// than they save searching it (the toxic-dose regex: 1.4 ms, 0.5 without them).
+pub fn text_regex(src: &str) -> meta::Regex {
+    let config = if BUILTINS_AT_START_UP.load(Ordering::Relaxed) {
+        unit_regex_config()
+    } else {
+        meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+    };
+    meta::Regex::builder()
+        .configure(config)
+        .build(&ascii_words(src))
+        .unwrap_or_else(|e| unreachable!("builtin regex {src}: {e}"))
+}
+
 /// A builtin check's regex for short texts (a block, a line, a name), compiled once per process on
 /// the fast path (see [`ascii_words`]) and without what speeds up searching long texts: a literal
 /// prefilter and a full DFA (nor, at start-up, the lazy DFA: [`builtins_for`]). Those cost more to build (up to half a millisecond for an alternation
@@ -376,10 +392,25 @@ pub struct Groups<'h> {
     caps: regex_automata::util::captures::Captures,
 }
 
-impl Groups<'_> {
+impl<'h> Groups<'h> {
+    /// The groups of a match of `caps` in `hay`.
+    pub fn new(hay: &'h str, caps: regex_automata::util::captures::Captures) -> Groups<'h> {
+        Groups { hay, caps }
+    }
+
     /// The text of group `i` (0: the whole match), if it took part in the match.
-    pub fn get(&self, i: usize) -> Option<&str> {
+    pub fn get(&self, i: usize) -> Option<&'h str> {
         self.caps.get_group(i).and_then(|s| self.hay.get(s.range()))
+    }
+
+    /// Where group `i` is, if it took part in the match.
+    pub fn range(&self, i: usize) -> Option<Range<usize>> {
+        self.caps.get_group(i).map(|s| s.range())
+    }
+
+    /// Where each group is, in order (none for one that took no part).
+    pub fn ranges(&self) -> Vec<Option<Range<usize>>> {
+        (0..self.caps.group_len()).map(|i| self.range(i)).collect()
     }
 }
 
