@@ -74,14 +74,6 @@ pub struct Scanner {
     /// text up to [`SMALL_TEXT`] is searched through a [`TrigramIndex`] of its own instead, and
     /// the automaton is built only if a longer text comes (`None`: it could not be built).
     ac: OnceLock<Option<AhoCorasick>>,
-    /// At throughput scale, the same automaton as a DFA, once the run has searched [`DFA_AFTER`]
-    /// bytes with `ac`: it searches about twice as fast (a tenth of a run's instructions), but
-    /// costs ~20 ms and ~5 MB to build, more than a run of a megabyte or two saves (`None`: it could
-    /// not be built). Both find the same matches in the same order.
-    dfa: OnceLock<Option<AhoCorasick>>,
-    /// Bytes searched with `ac` so far, and whether a thread has begun building `dfa`.
-    searched: AtomicUsize,
-    dfa_begun: AtomicBool,
     /// What each literal stands for: `entries[spans[i]]` for literal `i`.
     entries: Vec<Entry>,
     spans: Vec<Range<u32>>,
@@ -573,9 +565,6 @@ impl Scanner {
         Ok(Scanner {
             literals,
             ac,
-            dfa: OnceLock::new(),
-            searched: AtomicUsize::new(0),
-            dfa_begun: AtomicBool::new(false),
             entries,
             spans,
             patterns,
@@ -679,23 +668,6 @@ impl Scanner {
         if self.scale == Scale::StartUp && len <= SMALL_TEXT {
             return None;
         }
-        if self.scale == Scale::Throughput {
-            if let Some(Some(dfa)) = self.dfa.get() {
-                return Some(dfa);
-            }
-            // One thread builds it (the others go on with the NFA meanwhile), then searches with it.
-            let searched = self.searched.fetch_add(len, Ordering::Relaxed).saturating_add(len);
-            if searched > DFA_AFTER && !self.dfa_begun.swap(true, Ordering::Relaxed) {
-                let built = AhoCorasickBuilder::new()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&self.literals)
-                    .ok();
-                if let Some(dfa) = self.dfa.get_or_init(|| built).as_ref() {
-                    return Some(dfa);
-                }
-            }
-        }
         self.ac.get_or_init(|| automaton(&self.literals, self.scale).ok()).as_ref()
     }
 
@@ -750,10 +722,6 @@ impl Scanner {
 /// The fewest patterns a page needs compiled for a second thread to share the work (one thread
 /// starts in tens of microseconds; a pattern compiles in 30-1,200).
 const MIN_SHARED_COMPILES: usize = 4;
-
-/// Bytes a run searches with the automaton's NFA before it builds the DFA ([`Scanner::dfa`]): the
-/// build pays for itself after about three megabytes.
-const DFA_AFTER: usize = 2 * 1024 * 1024;
 
 /// The longest text searched through a [`TrigramIndex`] at start-up scale, not the automaton.
 const SMALL_TEXT: usize = 256 * 1024;
@@ -1244,15 +1212,5 @@ mod tests {
         assert!(long.len() > SMALL_TEXT && lean.ac.get().is_none());
         assert_eq!(lean.scan(&long).by_matcher, scanner.scan(&long).by_matcher);
         assert!(lean.ac.get().is_some_and(Option::is_some), "start-up scale built its automaton");
-        // Past DFA_AFTER bytes a throughput scanner searches with the DFA, which reports what the
-        // NFA reports, in the same order.
-        let Some(Some(nfa)) = scanner.ac.get() else { panic!("no NFA") };
-        let Some(dfa) = scanner.automaton_for(DFA_AFTER + 1) else { panic!("no automaton") };
-        assert_eq!(dfa.kind(), aho_corasick::AhoCorasickKind::DFA);
-        let lower = long.to_ascii_lowercase();
-        let matches = |ac: &AhoCorasick| -> Vec<_> {
-            ac.find_overlapping_iter(&lower).map(|m| (m.pattern(), m.span())).collect()
-        };
-        assert_eq!(matches(dfa), matches(nfa));
     }
 }
