@@ -226,9 +226,9 @@ pub fn warm_up() {
 }
 
 /// Compiles the regexes only some pages need (reference entries, the gated ones, see `Gated`,
-/// disclaimer clauses, credentials) that the files at `paths` may need, or all of them (`None`: a large run, where some
-/// page will). Compiling one a page does not need costs a core the lint could use: a single page's
-/// run took 6% longer when every one was compiled.
+/// disclaimer clauses, credentials) that the files at `paths` may need, or all of them (`None`: a
+/// large run, where some page will). Compiling one a page does not need costs a core the lint
+/// could use: a single page's run took 6% longer when every one was compiled.
 pub fn warm_for(paths: Option<Vec<std::path::PathBuf>>) {
     let Some(paths) = paths else {
         crate::engine::analysis::warm_for(None);

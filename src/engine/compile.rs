@@ -373,8 +373,9 @@ pub fn text_regex(src: &str) -> meta::Regex {
 
 /// A builtin check's regex for short texts (a block, a line, a name), compiled once per process on
 /// the fast path (see [`ascii_words`]) and without what speeds up searching long texts: a literal
-/// prefilter and a full DFA (nor, at start-up, the lazy DFA: [`builtins_for`]). Those cost more to build (up to half a millisecond for an alternation
-/// of phrases) than searching a short text saves.
+/// prefilter and a full DFA (nor, at start-up, the lazy DFA: [`builtins_for`]). Those cost more to
+/// build (up to half a millisecond for an alternation of phrases) than searching a short text
+/// saves.
 #[derive(Debug)]
 pub struct ShortRegex(meta::Regex);
 
@@ -625,8 +626,9 @@ impl Scanner {
         // Off the thread pool (a run over one page, the language server), starting the pool would
         // cost more than the second core saves: one more thread takes patterns from the same list
         // (a 7 KB seed page compiles 22, ~3 ms on one core). A few are compiled where they are
-        // needed.
-        if todo.len() < MIN_SHARED_COMPILES || std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+        // needed. (Asking how many cores there are reads the cgroup files: on one core the two
+        // threads take turns at the same work.)
+        if todo.len() < MIN_SHARED_COMPILES {
             return;
         }
         let next = AtomicUsize::new(0);
