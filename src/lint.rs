@@ -461,20 +461,19 @@ impl Cover {
             }
             // No value is at least NaN: it covers nothing.
             Some(v) if v.is_nan() => {}
-            Some(v) => match self.lowest {
-                [Some((low, p)), _] if p == page => self.lowest[0] = Some((low.min(v), p)),
-                [first, Some((low, p))] if p == page => {
-                    self.lowest[1] = Some((low.min(v), p));
-                    if first.is_some_and(|(f, _)| v < f) {
-                        self.lowest.swap(0, 1);
-                    }
+            Some(v) => {
+                let lowest = &mut self.lowest;
+                // A page already there keeps its lowest value; another takes the second place if
+                // it beats what is there (or it is free); then the lower of the two goes first.
+                if let Some(known) = lowest.iter_mut().flatten().find(|(_, p)| *p == page) {
+                    known.0 = known.0.min(v);
+                } else if lowest[1].is_none_or(|(second, _)| v < second) {
+                    lowest[1] = Some((v, page));
                 }
-                [None, _] => self.lowest[0] = Some((v, page)),
-                [Some((f, _)), _] if v < f => self.lowest = [Some((v, page)), self.lowest[0]],
-                [_, None] => self.lowest[1] = Some((v, page)),
-                [_, Some((s, _))] if v < s => self.lowest[1] = Some((v, page)),
-                _ => {}
-            },
+                if matches!(*lowest, [None, Some(_)]) || matches!(*lowest, [Some((a, _)), Some((b, _))] if b < a) {
+                    lowest.swap(0, 1);
+                }
+            }
         }
     }
 }
@@ -484,14 +483,7 @@ impl Frontier {
     fn keep(&mut self, page: usize, mut records: Vec<Record>) -> Vec<Record> {
         records.retain(|r| {
             let Some(subject) = r.subject.as_ref().filter(|_| !r.low) else { return true };
-            if !self.kept.contains_key(&r.code) {
-                self.kept.insert(r.code.clone(), HashMap::new());
-            }
-            let Some(by_drug) = self.kept.get_mut(&r.code) else { return true };
-            if !by_drug.contains_key(subject) {
-                by_drug.insert(subject.clone(), Cover::default());
-            }
-            let Some(cover) = by_drug.get_mut(subject) else { return true };
+            let cover = self.kept.entry(r.code.clone()).or_default().entry(subject.clone()).or_default();
             if cover.covers(r.value) {
                 return false;
             }

@@ -402,6 +402,7 @@ impl<'h> Groups<'h> {
     }
 
     /// Where each group is, in order (none for one that took no part).
+    #[cfg(test)]
     pub fn ranges(&self) -> Vec<Option<Range<usize>>> {
         (0..self.caps.group_len()).map(|i| self.range(i)).collect()
     }
