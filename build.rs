@@ -8,6 +8,9 @@ mod gates;
 #[path = "src/engine/hir_code.rs"]
 #[allow(dead_code)]
 mod hir_code;
+#[path = "src/engine/trigrams.rs"]
+#[allow(dead_code)]
+mod trigrams;
 
 /// Every string in an array under a `patterns` key, anywhere in the file.
 fn patterns(v: &toml::Value, key: Option<&str>, out: &mut Vec<String>) {
@@ -107,17 +110,17 @@ fn main() {
     all.sort();
     all.dedup();
     src.push_str(
-        "/// Embedded patterns prepared at build time: `(pattern, compiled source, gating parts, phrases,\n/// unit delimiters, the compiled source's syntax tree: engine::hir_code)`, sorted.\n",
+        "/// Embedded patterns prepared at build time: `(pattern, compiled source, gating parts, phrases,\n/// unit delimiters, the compiled source's syntax tree: engine::hir_code, whether the first phrase\n/// set gates it: engine::gates::Gates)`, sorted.\n",
     );
     src.push_str("/// Literal sets.\ntype Sets = &'static [&'static [&'static str]];\n");
-    src.push_str("/// One prepared pattern.\ntype PreparedEntry = (&'static str, &'static str, Sets, Sets, &'static str, &'static [u8]);\n");
+    src.push_str("/// One prepared pattern.\ntype PreparedEntry = (&'static str, &'static str, Sets, Sets, &'static str, &'static [u8], bool);\n");
     src.push_str("pub(crate) static PREPARED: &[PreparedEntry] = &[\n");
     for p in &all {
         let words = gates::ascii_words(p);
         let gates = gates::gate_literals(&words);
         let compiled = gates::case_insensitive(&words);
         src.push_str(&format!("    ({p:?}, {compiled:?}, "));
-        for sets in [gates.parts, gates.phrases] {
+        for sets in [&gates.parts, &gates.phrases] {
             src.push_str("&[");
             for g in sets {
                 src.push_str(&format!("&{g:?}, "));
@@ -131,7 +134,7 @@ fn main() {
                 src.push_str(&format!("\\x{b:02x}"));
             }
         }
-        src.push_str("\"),\n");
+        src.push_str(&format!("\", {}),\n", gates.phrase_gate));
     }
     src.push_str("];\n");
     src.push_str(&format!(

@@ -48,6 +48,9 @@ enum Entry {
     /// A literal of the most selective required part of pattern `.0`: the pattern may match in a
     /// unit that has one (and a literal of each of its other required parts, [`Pattern::also`]).
     Gate(usize),
+    /// A phrase of the first phrase set of pattern `.0`, which gates it in evenly spaced units at
+    /// throughput scale ([`Pattern::phrase_gated`]).
+    PhraseGate(usize),
     /// A character that Unicode case folding matches to an ASCII letter (ſ for s, K for k): the
     /// literals of Unicode-folded patterns miss it, so those patterns run over the whole text.
     Fold,
@@ -126,6 +129,11 @@ struct Pattern {
     first_phrases: OnceLock<PhraseSearcher>,
     /// Index of its unit table in [`Scanner::units`].
     unit: usize,
+    /// Whether its first phrase set is in the automaton ([`Entry::PhraseGate`]): an evenly spaced
+    /// unit is its own collapsed form, so a match there holds one of the phrases as it is and only
+    /// a unit with other white space need be opened by the first part. Throughput scale only: at
+    /// start-up a unit is checked for every phrase set before a compile anyway.
+    phrase_gated: bool,
     re: OnceLock<Option<(meta::Regex, bool)>>,
 }
 
@@ -137,11 +145,13 @@ impl Pattern {
         mut also: Vec<Vec<Literal>>,
         phrases: Vec<Vec<Literal>>,
         unit: usize,
+        phrase_gated: bool,
     ) -> Pattern {
         let parts = also.len();
         also.extend(phrases);
         let finders = also.iter().map(|_| OnceLock::new()).collect();
-        Pattern { src, hir, owner, also, parts, finders, first_phrases: OnceLock::new(), unit, re: OnceLock::new() }
+        let first_phrases = OnceLock::new();
+        Pattern { src, hir, owner, also, parts, finders, first_phrases, unit, phrase_gated, re: OnceLock::new() }
     }
 
     /// Whether `text[unit]` (ASCII-lowercased: `lower`) holds a literal of each of the further
@@ -505,21 +515,24 @@ impl Scanner {
                 let embedded = def.embedded.get(i).copied().unwrap_or(false);
                 // An embedded pattern's literal sets are borrowed from the binary (build.rs
                 // prepared them); a user's are derived now.
-                let (src, hir, gate_parts, phrases, delimiters) = match Pack::prepared(p).filter(|_| embedded) {
-                    Some(prep) => (
-                        prep.src.to_string(),
-                        prep.hir,
-                        borrowed(prep.gates),
-                        borrowed(prep.phrases),
-                        prep.delimiters.to_string(),
-                    ),
-                    None => {
-                        let words = ascii_words(p);
-                        let gates = gate_literals(&words);
-                        let src = case_insensitive(&words);
-                        (src, &[][..], owned(gates.parts), owned(gates.phrases), unit_delimiters(&words))
-                    }
-                };
+                let (src, hir, gate_parts, phrases, delimiters, phrase_gate) =
+                    match Pack::prepared(p).filter(|_| embedded) {
+                        Some(prep) => (
+                            prep.src.to_string(),
+                            prep.hir,
+                            borrowed(prep.gates),
+                            borrowed(prep.phrases),
+                            prep.delimiters.to_string(),
+                            prep.phrase_gate,
+                        ),
+                        None => {
+                            let words = ascii_words(p);
+                            let gates = gate_literals(&words);
+                            let src = case_insensitive(&words);
+                            let delimiters = unit_delimiters(&words);
+                            (src, &[][..], owned(gates.parts), owned(gates.phrases), delimiters, gates.phrase_gate)
+                        }
+                    };
                 let unit = match units.iter().position(|(d, _)| *d == delimiters) {
                     Some(u) => u,
                     None => {
@@ -546,7 +559,14 @@ impl Scanner {
                     literals.push(l.into_owned());
                     entries.push(Entry::Gate(index));
                 }
-                patterns.push(Pattern::new(src, hir, id, parts.collect(), phrases, unit));
+                let phrase_gated = phrase_gate && scale == Scale::Throughput && !phrases.is_empty();
+                if phrase_gated {
+                    for l in &phrases[0] {
+                        literals.push(l.to_string());
+                        entries.push(Entry::PhraseGate(index));
+                    }
+                }
+                patterns.push(Pattern::new(src, hir, id, parts.collect(), phrases, unit, phrase_gated));
             }
         }
         if !unicode_folded.is_empty() {
@@ -832,7 +852,11 @@ impl LiteralPass<'_> {
         for entry in &scanner.entries[span.start as usize..span.end as usize] {
             let info = match *entry {
                 Entry::Gate(p) => {
-                    self.gates.see(text, chunk, start, p, scanner, &mut self.runs);
+                    self.gates.see(text, chunk, start, p, false, scanner, &mut self.runs);
+                    continue;
+                }
+                Entry::PhraseGate(p) => {
+                    self.gates.see(text, chunk, start, p, true, scanner, &mut self.runs);
                     continue;
                 }
                 Entry::Fold => {
@@ -887,13 +911,17 @@ struct UnitGates {
 }
 
 impl UnitGates {
-    /// Records a gating literal of pattern `p` at `at`; a pattern leaving a unit runs over it.
+    /// Records a gating literal of pattern `p` at `at` (`phrase`: of its phrase gate); a pattern
+    /// leaving a unit runs over it. The first part of a [`Pattern::phrase_gated`] pattern opens
+    /// only a unit with white space other than lone spaces: the phrases open the rest.
+    #[allow(clippy::too_many_arguments)]
     fn see(
         &mut self,
         text: &str,
         chunk: &Chunk,
         at: usize,
         p: usize,
+        phrase: bool,
         scanner: &Scanner,
         runs: &mut Vec<(usize, Range<usize>)>,
     ) {
@@ -901,17 +929,25 @@ impl UnitGates {
         if at < seen.end {
             return;
         }
+        let pattern = &scanner.patterns[p];
+        let by_part_alone = pattern.phrase_gated && !phrase;
+        if by_part_alone && self.uneven.is_empty() {
+            return;
+        }
+        let current = &mut self.units[pattern.unit];
+        if !(current.start <= at && at < current.end) {
+            *current = unit_around(text.as_bytes(), at, pattern.unit, &scanner.units);
+        }
+        if by_part_alone && evenly_spaced(&self.uneven, current) {
+            return;
+        }
+        let current = current.clone();
         if seen.end == 0 {
             self.touched.push(p);
         } else {
             self.run(text, chunk, p, seen, scanner, runs);
         }
-        let pattern = &scanner.patterns[p];
-        let current = &mut self.units[pattern.unit];
-        if !(current.start <= at && at < current.end) {
-            *current = unit_around(text.as_bytes(), at, pattern.unit, &scanner.units);
-        }
-        self.state[p] = current.clone();
+        self.state[p] = current;
     }
 
     /// The end of a chunk: every pattern runs over the last unit it was seen in.
@@ -937,6 +973,8 @@ impl UnitGates {
     ) {
         let check = match scanner.scale {
             Scale::StartUp => UnitCheck::AllPhrases,
+            // A phrase of the first set opened it (see `see`).
+            Scale::Throughput if scanner.patterns[p].phrase_gated => UnitCheck::NoPhrase,
             Scale::Throughput if evenly_spaced(&self.uneven, &unit) => UnitCheck::FirstPhrase,
             Scale::Throughput => UnitCheck::NoPhrase,
         };

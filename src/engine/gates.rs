@@ -1,9 +1,12 @@
-//! How a pattern is prepared for the scanner, with nothing but `regex-syntax`: ASCII word
-//! classes, case folding, and the literals that gate it. Shared with `build.rs`, which runs it
-//! over the embedded pack at build time so that start-up skips parsing those patterns.
+//! How a pattern is prepared for the scanner, with nothing but `regex-syntax` and the trigram
+//! index (to count literals in a sample of copy): ASCII word classes, case folding, and the
+//! literals that gate it. Shared with `build.rs`, which runs it over the embedded pack at build
+//! time so that start-up skips parsing those patterns.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+
+use super::trigrams::TrigramIndex;
 
 /// Rewrites `\b`, `\B`, `\w`/`\W` and `\d`/`\D` to their ASCII forms. Unicode word boundaries
 /// force the regex engine off its lazy DFA on any non-ASCII text (’ and — are everywhere in web
@@ -121,6 +124,11 @@ pub struct Gates {
     /// its parts do not already give; [`collapsed`], as they are looked for in a unit's text
     /// [`collapsed`].
     pub phrases: Vec<Vec<String>>,
+    /// Whether copy has the first phrase set more seldom than the first part (in [`SAMPLE`]):
+    /// then, where the scanner builds an automaton, the phrases gate the pattern in evenly spaced
+    /// text (a unit whose white space is lone spaces is its own [`collapsed`] form, so each match
+    /// there holds one of them as it is) and the first part only in the rest.
+    pub phrase_gate: bool,
 }
 
 /// The literal sets that gate `pattern` ([`Gates`]).
@@ -145,7 +153,8 @@ pub fn gate_literals(pattern: &str) -> Gates {
     phrases.dedup();
     phrases.sort_by_cached_key(|l| (in_sample(l), std::cmp::Reverse(strength(l)), l.len()));
     phrases.truncate(MAX_PHRASES);
-    Gates { parts, phrases }
+    let phrase_gate = phrases.first().is_some_and(|first| in_sample(first) < in_sample(&parts[0]));
+    Gates { parts, phrases, phrase_gate }
 }
 
 /// Phrase sets per pattern (see [`Gates::phrases`]).
@@ -306,25 +315,12 @@ fn required_parts(hir: &Hir, ascii_folded: bool, out: &mut Vec<Vec<String>>) {
 /// on `addiction`, which a treatment page says every few lines, and not on `curing`.
 const SAMPLE: &str = include_str!("sample_copy.txt");
 
-/// How often the literals of `lits` occur in [`SAMPLE`].
+/// How often the literals of `lits` occur in [`SAMPLE`] (overlapping occurrences too). The
+/// sample is indexed once (under a millisecond; a plain search of it for each literal took 1.3 ms
+/// per pattern, which a run with a user's patterns would pay).
 fn in_sample(lits: &[String]) -> usize {
-    static SUFFIXES: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
-    let sample = SAMPLE.as_bytes();
-    // The sample's suffixes in order (a few milliseconds, once): a literal occurs once at the start
-    // of each suffix in one run of them, found by two binary searches (a plain search of the
-    // sample for each literal took 1.3 ms per pattern).
-    let suffixes = SUFFIXES.get_or_init(|| {
-        let mut s: Vec<u32> = (0..sample.len() as u32).collect();
-        s.sort_unstable_by_key(|&i| &sample[i as usize..]);
-        s
-    });
-    lits.iter()
-        .map(|l| {
-            let l = l.as_bytes();
-            let first = suffixes.partition_point(|&i| &sample[i as usize..] < l);
-            suffixes[first..].partition_point(|&i| sample[i as usize..].starts_with(l))
-        })
-        .sum()
+    static INDEX: std::sync::OnceLock<TrigramIndex<'static>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| TrigramIndex::new(SAMPLE.as_bytes())).find_all(lits).len()
 }
 
 /// How selective a literal set is in prose: its weakest literal's length, a rare literal counting
@@ -431,6 +427,10 @@ mod gate_tests {
         // Phrase sets too: the first is the one the sample has least.
         let p = phrases(r"\b(?:treatment|therapy)\s+(?:is|are)\s+(?:guaranteed|assured)\b");
         assert!(p[0].iter().all(|l| in_sample(std::slice::from_ref(l)) == 0), "{p:?}");
+        // Phrases gate where every part is a common word, not where a part is as rare.
+        let g = gate_literals(&ascii_words(r"\byou\s+(?:can|may)\s+(?:also\s+)?(?:take|use)\s+more\b"));
+        assert!(g.phrase_gate, "{g:?}");
+        assert!(!gate_literals(&ascii_words(r"\bvegan\s+addiction\s+programs?\b")).phrase_gate);
     }
 
     #[test]

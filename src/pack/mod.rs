@@ -387,6 +387,8 @@ pub(crate) struct Prepared {
     pub delimiters: &'static str,
     /// `src` parsed ([`crate::engine::hir_code`]; empty if it does not parse).
     pub hir: &'static [u8],
+    /// Whether the first phrase set gates it in evenly spaced text (`engine::gates::Gates`).
+    pub phrase_gate: bool,
 }
 
 #[cfg(test)]
@@ -394,7 +396,11 @@ impl Prepared {
     /// Its gates, owned (the test that build.rs prepared each pattern as the engine would).
     pub(crate) fn gates(&self) -> crate::engine::gates::Gates {
         let owned = |sets: &[&[&str]]| sets.iter().map(|s| s.iter().map(|l| l.to_string()).collect()).collect();
-        crate::engine::gates::Gates { parts: owned(self.gates), phrases: owned(self.phrases) }
+        crate::engine::gates::Gates {
+            parts: owned(self.gates),
+            phrases: owned(self.phrases),
+            phrase_gate: self.phrase_gate,
+        }
     }
 }
 
@@ -408,8 +414,8 @@ impl Pack {
     /// literal sets and the characters that end its search unit.
     pub(crate) fn prepared(pattern: &str) -> Option<Prepared> {
         let i = PREPARED.binary_search_by(|(p, ..)| (*p).cmp(pattern)).ok()?;
-        let (_, src, gates, phrases, delimiters, hir) = PREPARED[i];
-        Some(Prepared { src, gates, phrases, delimiters, hir })
+        let (_, src, gates, phrases, delimiters, hir, phrase_gate) = PREPARED[i];
+        Some(Prepared { src, gates, phrases, delimiters, hir, phrase_gate })
     }
 
     /// The default pack as a run loads it: without its docs and rule tests (see
