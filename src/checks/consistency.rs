@@ -8,7 +8,10 @@ use super::disclaimer::indication_name;
 use super::{all_captures, Gated};
 use crate::engine::compile::Groups;
 use crate::engine::{shown, Analysis, Assertion, DocOutcome, Finding};
-use crate::pack::{Cue, Rule};
+use crate::pack::{Cue, CueSet, Rule};
+
+/// The cues of a mention that the page does not assert: negated, quoted or reported.
+const NOT_ASSERTED: CueSet = CueSet(Cue::Negated as u16 | Cue::Quoted as u16 | Cue::Reported as u16);
 
 /// Their unit: what every match of [`CEILING`] (and of [`TOXIC`]) contains.
 const DOSE_UNITS: &[&str] = &["mg", "milligrams"];
@@ -171,8 +174,7 @@ pub fn facts_mismatch(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcom
             if says_controlled && a.hits.any_overlapping(&[deny], h) {
                 continue;
             }
-            let cues = a.cues_of(h);
-            if cues.has(Cue::Negated) || cues.has(Cue::Quoted) || cues.has(Cue::Reported) {
+            if a.cues_among(h, NOT_ASSERTED).intersects(NOT_ASSERTED) {
                 continue;
             }
             let sent = a.sentence_span(h.start);
@@ -211,8 +213,7 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         return;
     };
     for h in a.hits.of(approved) {
-        let cues = a.cues_of(h);
-        if cues.has(Cue::Negated) || cues.has(Cue::Quoted) || cues.has(Cue::Reported) {
+        if a.cues_among(h, NOT_ASSERTED).intersects(NOT_ASSERTED) {
             continue;
         }
         let sent = a.sentence_span(h.start);

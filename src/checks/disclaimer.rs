@@ -5,7 +5,7 @@ use regex::Regex;
 use crate::engine::compile::ShortRegex;
 
 use crate::engine::{shown, Analysis, DocOutcome, Finding};
-use crate::pack::{Cue, Rule};
+use crate::pack::{Cue, CueSet, Rule};
 
 fn disclaimer_marker() -> &'static Regex {
     regex!(
@@ -90,7 +90,7 @@ pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: 
             .iter()
             .find(|ind| pack.lexicon(&format!("indication_{ind}")).is_some_and(|m| a.lexicon_in(&[m], &sent)));
         let Some(ind) = unapproved else { continue };
-        if a.cues_of(span).has(Cue::Negated) {
+        if a.cues_among(span, CueSet(Cue::Negated as u16)).has(Cue::Negated) {
             continue;
         }
         done.push(*d);

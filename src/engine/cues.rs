@@ -98,44 +98,63 @@ impl Analysis<'_> {
 
     /// All cues of a match.
     pub fn cues_of(&self, span: &Range<usize>) -> CueSet {
+        self.cues_among(span, CueSet::ALL)
+    }
+
+    /// The cues of `wanted` that a match has: the others are not looked for (a rule that asks
+    /// about negation, quotes and reports does not pay for the supervision and citation searches).
+    pub fn cues_among(&self, span: &Range<usize>, wanted: CueSet) -> CueSet {
         let mut set = CueSet::default();
         let (Some(si), prev, next) = self.neighbours(span.start) else {
             return set;
         };
         let sent = self.doc.sentences[si].span.clone();
-        let c_start = self.clause_start(&sent, span.start);
-        let c_end = self.clause_end(&sent, span.end).max(span.end);
-        if self.negation_before(c_start, span.start, NEGATION_WINDOW) {
+        let want = |c: Cue| wanted.has(c);
+        let c_start = if want(Cue::Negated) || want(Cue::Hedged) || want(Cue::Reported) {
+            self.clause_start(&sent, span.start)
+        } else {
+            sent.start
+        };
+        if want(Cue::Negated) && self.negation_before(c_start, span.start, NEGATION_WINDOW) {
             set.insert(Cue::Negated);
         }
-        if self.any_in(&self.cues.hedge, &(c_start..c_end), span) {
-            set.insert(Cue::Hedged);
+        if want(Cue::Hedged) {
+            let c_end = self.clause_end(&sent, span.end).max(span.end);
+            if self.any_in(&self.cues.hedge, &(c_start..c_end), span) {
+                set.insert(Cue::Hedged);
+            }
         }
-        if self.any_in(&self.cues.conditional, &sent, span) {
+        if want(Cue::Conditional) && self.any_in(&self.cues.conditional, &sent, span) {
             set.insert(Cue::Conditional);
         }
-        let prev_span = prev.map(|p| self.doc.sentences[p].span.clone());
-        if self.supervision_in(&sent) || prev_span.as_ref().is_some_and(|p| self.supervision_in(p)) {
-            set.insert(Cue::Supervised);
+        if want(Cue::Supervised) {
+            let prev_span = prev.map(|p| self.doc.sentences[p].span.clone());
+            if self.supervision_in(&sent) || prev_span.as_ref().is_some_and(|p| self.supervision_in(p)) {
+                set.insert(Cue::Supervised);
+            }
         }
-        let next_cited = next.is_some_and(|n| {
-            let ns = &self.doc.sentences[n].span;
-            // Only a bare marker sentence or a sentence that opens with a source continues a claim.
-            self.markers_in(ns).next().is_some() && self.text(ns).len() < 12 || self.lexicon_in(&self.cues.source, ns)
-        });
-        if self.sentence_cited(&sent) || next_cited {
-            set.insert(Cue::Cited);
+        if want(Cue::Cited) {
+            let next_cited = next.is_some_and(|n| {
+                let ns = &self.doc.sentences[n].span;
+                // Only a bare marker sentence or a sentence that opens with a source continues a
+                // claim.
+                self.markers_in(ns).next().is_some() && self.text(ns).len() < 12
+                    || self.lexicon_in(&self.cues.source, ns)
+            });
+            if self.sentence_cited(&sent) || next_cited {
+                set.insert(Cue::Cited);
+            }
         }
-        if self.quoted(&sent, span) {
+        if want(Cue::Quoted) && self.quoted(&sent, span) {
             set.insert(Cue::Quoted);
         }
-        if self.any_in(&self.cues.reported, &(c_start..span.end), span) {
+        if want(Cue::Reported) && self.any_in(&self.cues.reported, &(c_start..span.end), span) {
             set.insert(Cue::Reported);
         }
-        if self.any_in(&self.cues.scoped_normal, &sent, span) {
+        if want(Cue::ScopedNormal) && self.any_in(&self.cues.scoped_normal, &sent, span) {
             set.insert(Cue::ScopedNormal);
         }
-        if self.any_in(&self.cues.scoped_high, &sent, span) {
+        if want(Cue::ScopedHigh) && self.any_in(&self.cues.scoped_high, &sent, span) {
             set.insert(Cue::ScopedHigh);
         }
         set
@@ -146,7 +165,7 @@ impl Analysis<'_> {
 mod tests {
     use crate::document::{Document, Format};
     use crate::engine::{Analysis, Engine};
-    use crate::pack::{Cue, Pack};
+    use crate::pack::{Cue, CueSet, Pack};
 
     /// The cues of the first occurrence of `needle` in `text`.
     fn cues(text: &str, needle: &str) -> Vec<&'static str> {
@@ -222,6 +241,47 @@ mod tests {
         assert!(has("According to NIDA, studies show it works.", "studies show", Cue::Cited));
         assert!(has("A 2019 study found that it works.", "found that", Cue::Cited));
         assert!(!has("Studies show it works. Call us today.", "Studies show", Cue::Cited));
+    }
+
+    #[test]
+    fn cues_among_a_set_are_the_cues_of_the_match_in_it() {
+        let engine = Engine::new(Pack::embedded().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));
+        let texts = [
+            "Talk with your doctor first. If you feel worse, “it may not be addictive” at a normal dose [1].",
+            "Some people believe that, when misused at high doses, it is not a controlled substance.",
+            "According to NIDA, no medication is completely safe; studies suggest it might help. (2)",
+            "Your doctor will start you at 10 mg twice a day.\n\nIt was believed to have no abuse potential.",
+            // A reported or negating word in an earlier clause does not reach the match.
+            "It was believed to help; today it is addictive. It is not a cure, but treatment works.",
+        ];
+        for text in texts {
+            let doc = Document::parse(text, Format::Text);
+            let hits = engine.scanner.scan(&doc.text);
+            let a = Analysis::new(&doc, &engine.pack, &hits, &engine.cues);
+            // Every word as a match, and every set of cues.
+            let words = doc.text.split_whitespace().map(|w| {
+                let start = w.as_ptr() as usize - doc.text.as_ptr() as usize;
+                start..start + w.len()
+            });
+            for span in words {
+                let all = a.cues_of(&span);
+                for wanted in 0..1u16 << Cue::ALL.len() {
+                    let wanted = CueSet(
+                        Cue::ALL
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| wanted >> i & 1 == 1)
+                            .fold(0, |m, (_, (_, c))| m | *c as u16),
+                    );
+                    assert_eq!(
+                        a.cues_among(&span, wanted),
+                        CueSet(all.0 & wanted.0),
+                        "{:?} {wanted:?}",
+                        &doc.text[span.clone()]
+                    );
+                }
+            }
+        }
     }
 
     #[test]

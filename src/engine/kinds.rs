@@ -49,8 +49,14 @@ pub(crate) fn scope_range(a: &Analysis, scope: Scope, span: &Range<usize>) -> Ra
     }
 }
 
-/// Trigger hits that survive `exclude`, `with` and the silencing cues, with their cues.
+/// Trigger hits that survive `exclude`, `with` and the silencing cues, with the cues the rule
+/// reads further (those that downgrade it or, for a `requires` rule, satisfy it).
 pub(crate) fn triggers(a: &Analysis, rule: &Rule, matchers: &[MatcherId]) -> Vec<(Range<usize>, CueSet)> {
+    let mut read = rule.downgrade.map_or(CueSet::default(), |(set, _)| set);
+    if let Some(s) = rule.requires.as_ref().filter(|_| rule.kind == Kind::Requires) {
+        read = read.union(s.cues);
+    }
+    let read = read.without(rule.silence);
     let mut out = Vec::new();
     for h in a.hits.union(matchers) {
         if a.hits.any_overlapping(&rule.exclude, &h) {
@@ -62,10 +68,10 @@ pub(crate) fn triggers(a: &Analysis, rule: &Rule, matchers: &[MatcherId]) -> Vec
                 continue;
             }
         }
-        let cues = a.cues_of(&h);
-        if cues.intersects(rule.silence) {
+        if a.cues_among(&h, rule.silence).intersects(rule.silence) {
             continue;
         }
+        let cues = if read == CueSet::default() { read } else { a.cues_among(&h, read) };
         out.push((h, cues));
     }
     out
@@ -221,7 +227,7 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         if a.hits.any_overlapping(&rule.exclude, h) || !assertive(h) {
             continue;
         }
-        if !a.cues_of(h).intersects(rule.silence) {
+        if !a.cues_among(h, rule.silence).intersects(rule.silence) {
             lows.push(h.clone());
         }
     }
@@ -235,7 +241,9 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         {
             continue;
         }
-        let cues = a.cues_of(&h);
+        let mut read = high_drop.union(rule.silence);
+        read.insert(Cue::Negated);
+        let cues = a.cues_among(&h, read);
         if cues.intersects(high_drop) {
             continue;
         }

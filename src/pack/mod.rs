@@ -184,6 +184,17 @@ impl Cue {
 pub struct CueSet(pub u16);
 
 impl CueSet {
+    /// Every cue.
+    pub const ALL: CueSet = CueSet(u16::MAX);
+
+    /// The cues of either set.
+    pub fn union(self, other: CueSet) -> CueSet {
+        CueSet(self.0 | other.0)
+    }
+    /// The cues of `self` not in `other`.
+    pub fn without(self, other: CueSet) -> CueSet {
+        CueSet(self.0 & !other.0)
+    }
     /// Adds a cue.
     pub fn insert(&mut self, c: Cue) {
         self.0 |= c as u16;
