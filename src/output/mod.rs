@@ -9,6 +9,7 @@ mod github;
 mod html_report;
 mod human;
 mod json;
+mod pretty;
 mod sarif;
 mod statistics;
 mod stream;

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::pretty::Pretty;
+
 /// A pretty-printed JSON document with one array written item by item: the text before the array's
 /// items, then each item, then the text after them, exactly as printing the whole tree would.
 pub(super) struct ArrayIn {
@@ -46,6 +48,23 @@ impl ArrayIn {
         buf.extend_from_slice(self.indent.as_bytes());
         let nested = Nested::new(&self.pad, self.indent.len());
         item.serialize(&mut serde_json::Serializer::with_formatter(&mut *buf, nested))?;
+        out.write_all(buf)?;
+        self.items += 1;
+        Ok(())
+    }
+
+    /// Writes the next item as `write` prints it ([`Pretty`]: the same text as [`ArrayIn::item`]
+    /// gives for a value that serializes so).
+    pub fn item_printed(
+        &mut self,
+        write: impl FnOnce(&mut Pretty),
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let buf = &mut self.buf;
+        buf.clear();
+        buf.extend_from_slice(if self.items == 0 { b"\n" } else { b",\n" });
+        buf.extend_from_slice(self.indent.as_bytes());
+        write(&mut Pretty::new(buf, &self.pad, self.indent.len()));
         out.write_all(buf)?;
         self.items += 1;
         Ok(())
