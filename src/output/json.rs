@@ -96,48 +96,50 @@ fn diagnostic<'a>(report: &Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
 /// Prints `d` as serializing it prints it (the property test below compares the two).
 fn print(p: &mut Pretty, d: &JsonDiagnostic) {
     p.object(|p| {
-        p.key("code");
+        p.key("\"code\": ");
         p.string(d.code);
-        p.key("fix");
+        p.key("\"fix\": ");
         match &d.fix {
             None => p.null(),
             Some(fix) => p.object(|p| {
-                p.key("edits");
+                p.key("\"edits\": ");
                 p.array(&fix.edits, |p, e| {
                     p.object(|p| {
-                        p.key("replacement");
+                        p.key("\"replacement\": ");
                         p.string(e.replacement);
-                        p.key("span");
+                        p.key("\"span\": ");
                         print_span(p, &e.span);
                     })
                 });
             }),
         }
-        p.key("help");
+        p.key("\"help\": ");
         match d.help {
             None => p.null(),
             Some(help) => p.string(help),
         }
-        for (key, value) in [("label", d.label), ("message", d.message), ("name", d.name), ("path", d.path)] {
+        for (key, value) in
+            [("\"label\": ", d.label), ("\"message\": ", d.message), ("\"name\": ", d.name), ("\"path\": ", d.path)]
+        {
             p.key(key);
             p.string(value);
         }
-        p.key("related");
+        p.key("\"related\": ");
         p.array(&d.related, |p, r| {
             p.object(|p| {
-                p.key("message");
+                p.key("\"message\": ");
                 p.string(r.message);
-                p.key("path");
+                p.key("\"path\": ");
                 p.string(r.path);
-                p.key("span");
+                p.key("\"span\": ");
                 print_span(p, &r.span);
             })
         });
-        p.key("severity");
+        p.key("\"severity\": ");
         p.string(d.severity.as_str());
-        p.key("span");
+        p.key("\"span\": ");
         print_span(p, &d.span);
-        p.key("url");
+        p.key("\"url\": ");
         p.string(d.url);
     });
 }
@@ -145,9 +147,12 @@ fn print(p: &mut Pretty, d: &JsonDiagnostic) {
 fn print_span(p: &mut Pretty, span: &Span) {
     let position = |p: &mut Pretty, at: &Position| {
         p.object(|p| {
-            for (key, n) in
-                [("column", at.column), ("line", at.line), ("offset", at.offset), ("utf16_column", at.utf16_column)]
-            {
+            for (key, n) in [
+                ("\"column\": ", at.column),
+                ("\"line\": ", at.line),
+                ("\"offset\": ", at.offset),
+                ("\"utf16_column\": ", at.utf16_column),
+            ] {
                 p.key(key);
                 p.number(n);
             }
@@ -155,21 +160,21 @@ fn print_span(p: &mut Pretty, span: &Span) {
     };
     let offset = |p: &mut Pretty, at: &Offset| {
         p.object(|p| {
-            p.key("offset");
+            p.key("\"offset\": ");
             p.number(at.offset);
         })
     };
     p.object(|p| match span {
         Span::Known { end, start } => {
-            p.key("end");
+            p.key("\"end\": ");
             position(p, end);
-            p.key("start");
+            p.key("\"start\": ");
             position(p, start);
         }
         Span::Offsets { end, start } => {
-            p.key("end");
+            p.key("\"end\": ");
             offset(p, end);
-            p.key("start");
+            p.key("\"start\": ");
             offset(p, start);
         }
     });

@@ -18,6 +18,8 @@ pub(super) struct ArrayIn {
     buf: Vec<u8>,
     /// The indentation of the items and of a few levels below them ([`Nested`]).
     pad: Vec<u8>,
+    /// `,\n` and `pad` ([`Pretty`]).
+    lines: Vec<u8>,
 }
 
 /// Stands for the streamed array's items in a skeleton document.
@@ -28,7 +30,8 @@ impl ArrayIn {
     pub fn new(skeleton: &Value) -> ArrayIn {
         let (before, indent, _) = split(skeleton);
         let pad = Nested::pad(&indent);
-        ArrayIn { before, indent, items: 0, buf: Vec::new(), pad }
+        let lines = [&b",\n"[..], &pad].concat();
+        ArrayIn { before, indent, items: 0, buf: Vec::new(), pad, lines }
     }
 
     /// The placeholder item of a skeleton.
@@ -64,7 +67,7 @@ impl ArrayIn {
         buf.clear();
         buf.extend_from_slice(if self.items == 0 { b"\n" } else { b",\n" });
         buf.extend_from_slice(self.indent.as_bytes());
-        write(&mut Pretty::new(buf, &self.pad, self.indent.len()));
+        write(&mut Pretty::new(buf, &self.lines, self.indent.len()));
         out.write_all(buf)?;
         self.items += 1;
         Ok(())
