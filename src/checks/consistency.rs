@@ -16,6 +16,9 @@ const NOT_ASSERTED: CueSet = CueSet(Cue::Negated as u16 | Cue::Quoted as u16 | C
 /// Their unit: what every match of [`CEILING`] (and of [`TOXIC`]) contains.
 const DOSE_UNITS: &[&str] = &["mg", "milligrams"];
 
+/// The gated regexes whose words the scanner finds ([`super::scanned_words`]).
+pub(crate) static SCANNED: [&Gated; 3] = [&CEILING, &TOXIC, &CLASS_CLAIM];
+
 /// A stated maximum dose.
 static CEILING: Gated = Gated::new(
     DOSE_UNITS,
@@ -56,7 +59,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
     // Each regex on its own: a page without toxic words still states its ceilings (assertions
     // for conflicts with other pages).
     let toxic_doses: Vec<(f64, Range<usize>, Option<usize>)> = TOXIC
-        .captures(text)
+        .captures_scanned(text, a.hits)
         .into_iter()
         .filter_map(|c| {
             let span = c.range(0)?;
@@ -75,7 +78,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
             value: Some(*v),
         });
     }
-    for c in CEILING.captures(text) {
+    for c in CEILING.captures_scanned(text, a.hits) {
         let Some(span) = c.range(0) else { continue };
         let Some((max, _)) = number(&c, &[1]) else {
             continue;
@@ -116,7 +119,7 @@ pub fn drug_class_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocO
     let text = &a.doc.text;
     // (drug, class) -> (affirmed spans, denied spans)
     let mut claims: ClassClaims = BTreeMap::new();
-    let Some(class_claim) = CLASS_CLAIM.for_text(text) else { return };
+    let Some(class_claim) = CLASS_CLAIM.for_scanned(text, a.hits) else { return };
     // The whole text at once: class words are common on these pages, and the regex's own search
     // is quicker than visiting each stretch with one.
     for c in all_captures(class_claim, text) {
@@ -247,7 +250,9 @@ pub fn fda_status(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
 #[cfg(test)]
 mod tests {
     use super::{CEILING, CLASS_CLAIM, TOXIC};
-    use crate::checks::tests::{gate_is_sound, stretches_find_all, SEPARATORS};
+    use crate::checks::tests::{
+        engine, for_generated_texts, gate_is_sound, scanned_words_agree, stretches_find_all, SEPARATORS,
+    };
 
     /// Separators that most often let the parts around them match, stops among them.
     const NEAR: &[&str] = &[" ", " ", "\n", "", ". ", "."];
@@ -291,6 +296,9 @@ mod tests {
             "depression",
             "stimulus",
         ][..];
-        gate_is_sound(&CLASS_CLAIM, &[verb, SEPARATORS, article, class, &["", "s", "x"], SEPARATORS]);
+        let slots = [verb, SEPARATORS, article, class, &["", "s", "x"], SEPARATORS];
+        gate_is_sound(&CLASS_CLAIM, &slots);
+        let engine = engine();
+        for_generated_texts(&slots, |t| scanned_words_agree(&CLASS_CLAIM, &t, &engine.scanner().scan(&t)));
     }
 }

@@ -10,10 +10,9 @@ mod editorial;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::Regex;
 
 use crate::engine::compile::{Groups, ASCII_FOLDS};
-use crate::engine::{Analysis, DocOutcome};
+use crate::engine::{Analysis, DocOutcome, Hits};
 use crate::pack::Rule;
 use regex_automata::{meta, Input};
 
@@ -36,6 +35,13 @@ pub const BUILTINS: &[(&str, CheckFn)] = &[
     ("fda_status", consistency::fda_status),
 ];
 
+/// The word lists of the [`Gated`] regexes the scanner finds on every page ([`Hits::words`]), in
+/// [`consistency::SCANNED`] order: a page's words come from its one literal pass, not from a search
+/// of the page per regex.
+pub(crate) fn scanned_words() -> [&'static [&'static str]; 3] {
+    consistency::SCANNED.map(|g| g.words)
+}
+
 /// A whole-text regex with words (none holding a `.`) one of which every match contains. A page
 /// must mention one (a cheap test: one literal search) before the regex is compiled for it: a page
 /// or a few that never do never pay for compiling it. Once compiled, the regex runs on every page.
@@ -47,13 +53,12 @@ pub(crate) struct Gated {
     words: &'static [&'static str],
     src: &'static str,
     words_ac: OnceLock<Option<AhoCorasick>>,
-    words_re: OnceLock<Option<Regex>>,
     regex: OnceLock<meta::Regex>,
 }
 
 impl Gated {
     pub(crate) const fn new(words: &'static [&'static str], src: &'static str) -> Gated {
-        Gated { words, src, words_ac: OnceLock::new(), words_re: OnceLock::new(), regex: OnceLock::new() }
+        Gated { words, src, words_ac: OnceLock::new(), regex: OnceLock::new() }
     }
 
     /// The regex, compiled now if it was not.
@@ -70,8 +75,8 @@ impl Gated {
     }
 
     /// The words, ASCII case-insensitive, leftmost first (as the alternation `(?i-u:w1|w2|...)`
-    /// finds them), in one small automaton (`None`: it could not be built). Cheap to build, for
-    /// the first pages; see [`Gated::warm_for_throughput`].
+    /// finds them), in one small automaton (`None`: it could not be built), for a text the scanner
+    /// has not scanned.
     fn words_automaton(&self) -> Option<&AhoCorasick> {
         self.words_ac
             .get_or_init(|| {
@@ -85,31 +90,15 @@ impl Gated {
             .as_ref()
     }
 
-    /// The same words as one regex: its literal search (SIMD, over every case of each word's
-    /// first bytes) is quicker than the automaton's, but building it (its prefilter above all) cost
-    /// a single page ~1.2 M instructions per gated regex, so only runs over many pages build it.
-    fn words_regex(&self) -> Option<&Regex> {
-        self.words_re
-            .get_or_init(|| {
-                let alternation: Vec<String> = self.words.iter().map(|w| regex::escape(w)).collect();
-                Regex::new(&format!("(?i-u:{})", alternation.join("|"))).ok()
-            })
-            .as_ref()
-    }
-
-    /// Compiles what a run over many pages searches them with: the regex and the words' regex.
+    /// Compiles what a run over many pages searches them with: the regex (their words come from
+    /// the scan, [`Gated::captures_scanned`]).
     pub(crate) fn warm_for_throughput(&self) {
         self.regex();
-        self.words_regex();
     }
 
     /// Where the words occur, leftmost first and not overlapping (`None`: no searcher could be
-    /// built): with the words' regex once it is built, else with the automaton, which finds the
-    /// same.
+    /// built).
     fn find_words(&self, text: &str) -> Option<Vec<std::ops::Range<usize>>> {
-        if let Some(Some(re)) = self.words_re.get() {
-            return Some(re.find_iter(text).map(|m| m.range()).collect());
-        }
         Some(self.words_automaton()?.find_iter(text).map(|m| m.range()).collect())
     }
 
@@ -120,10 +109,33 @@ impl Gated {
         if has_fold(text) {
             return true;
         }
-        match self.words_re.get() {
-            Some(Some(re)) => re.is_match(text),
-            _ => self.words_automaton().is_none_or(|ac| ac.is_match(text)),
+        self.words_automaton().is_none_or(|ac| ac.is_match(text))
+    }
+
+    /// Where the scanner found its words in the text `hits` are of (`None`: it is not one of
+    /// [`consistency::SCANNED`]).
+    fn scanned<'h>(&self, hits: &'h Hits) -> Option<&'h [std::ops::Range<usize>]> {
+        consistency::SCANNED.iter().position(|g| std::ptr::eq(*g, self)).map(|k| hits.words(k))
+    }
+
+    /// The regex, unless it is not compiled yet and `text`, whose words the scan found (`hits`),
+    /// has none ([`Gated::for_text`]).
+    pub(crate) fn for_scanned(&self, text: &str, hits: &Hits) -> Option<&meta::Regex> {
+        match (self.regex.get(), self.scanned(hits)) {
+            (Some(re), _) => Some(re),
+            (None, Some(words)) => (!words.is_empty() || has_fold(text)).then(|| self.regex()),
+            (None, None) => self.for_text(text),
         }
+    }
+
+    /// [`Gated::captures`] for a text the scanner has scanned (`hits`): its words found there.
+    pub(crate) fn captures_scanned<'t>(&self, text: &'t str, hits: &Hits) -> Vec<Groups<'t>> {
+        let Some(words) = self.scanned(hits) else { return self.captures(text) };
+        let Some(re) = self.for_scanned(text, hits) else { return Vec::new() };
+        if has_fold(text) {
+            return all_captures(re, text);
+        }
+        self.captures_in(re, text, Self::stretches_of(text, words.iter().cloned()))
     }
 
     /// The regex's `captures_iter(text)` (none when it cannot match `text`, [`Gated::for_text`]):
@@ -132,6 +144,16 @@ impl Gated {
     pub(crate) fn captures<'t>(&self, text: &'t str) -> Vec<Groups<'t>> {
         let Some(re) = self.for_text(text) else { return Vec::new() };
         let Some(stretches) = self.stretches(text) else { return all_captures(re, text) };
+        self.captures_in(re, text, stretches)
+    }
+
+    /// The matches of `re` in `stretches` of `text`, each searched on its own.
+    fn captures_in<'t>(
+        &self,
+        re: &meta::Regex,
+        text: &'t str,
+        stretches: Vec<std::ops::Range<usize>>,
+    ) -> Vec<Groups<'t>> {
         let mut out = Vec::new();
         for stretch in stretches {
             // Cut at the stop: `\b` sees the end of the text there as it sees a `.`, and the
@@ -160,16 +182,22 @@ impl Gated {
         if has_fold(text) {
             return None;
         }
+        Some(Self::stretches_of(text, self.find_words(text)?.into_iter()))
+    }
+
+    /// The stretches between full stops that hold `words` (by start; overlapping ones allowed).
+    fn stretches_of(text: &str, words: impl Iterator<Item = std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
         let bytes = text.as_bytes();
         let mut stretches: Vec<std::ops::Range<usize>> = Vec::new();
-        for m in self.find_words(text)? {
-            // Words hold no `.`: a word that overlaps one already found is in its stretch.
+        for m in words {
+            // Words hold no `.`: a word that overlaps one already found, or starts in its stretch,
+            // is in it.
             if stretches.last().is_some_and(|s| m.start < s.end) {
                 continue;
             }
             stretches.push(stop_before(bytes, m.start)..stop_after(bytes, m.end));
         }
-        Some(stretches)
+        stretches
     }
 }
 
@@ -288,7 +316,7 @@ mod tests {
     /// Runs `check` on 3,000 texts of one to three runs of `slots`, one choice per slot (its
     /// language's parts, in several cases, with `ſ` and the Kelvin sign, and near misses), so that
     /// many of them match.
-    fn for_generated_texts(slots: &[&[&'static str]], check: impl Fn(String) -> Result<(), TestCaseError>) {
+    pub(super) fn for_generated_texts(slots: &[&[&'static str]], check: impl Fn(String) -> Result<(), TestCaseError>) {
         let run: Vec<_> = slots.iter().map(|s| prop::sample::select(s.to_vec())).collect();
         let text = proptest::collection::vec(run, 1..4).prop_map(|v| v.concat().concat());
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
@@ -297,21 +325,45 @@ mod tests {
         }
     }
 
+    /// The scanner's words for `gated` (one of [`super::consistency::SCANNED`]) in `t`: a text has
+    /// them exactly when the words' own search finds one, and they make the same stretches.
+    pub(super) fn scanned_words_agree(gated: &Gated, t: &str, hits: &crate::engine::Hits) -> Result<(), TestCaseError> {
+        let words = gated.scanned(hits).unwrap_or_else(|| panic!("{:?} is not scanned", gated.words));
+        if !super::has_fold(t) {
+            prop_assert_eq!(words.is_empty(), !gated.may_match(t), "{:?}", t);
+            let own = gated.stretches(t).unwrap_or_default();
+            prop_assert_eq!(Gated::stretches_of(t, words.iter().cloned()), own, "{:?}", t);
+        }
+        Ok(())
+    }
+
+    /// A scanner for the tests' texts.
+    pub(super) fn engine() -> crate::Engine {
+        crate::Engine::new(crate::Pack::embedded().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// [`Gated::captures`] finds what `captures_iter` over the whole text finds, every group
-    /// included, on generated texts; and the words' two searchers find the same words.
+    /// included, on generated texts, and so does [`Gated::captures_scanned`] from the scanner's
+    /// words; and the words' two searchers find the same words.
     pub(super) fn stretches_find_all(gated: &Gated, slots: &[&[&'static str]]) {
+        let engine = engine();
         let re = gated.regex();
         assert!(gated.words.iter().all(|w| !w.contains('.')), "a word with a stop: {:?}", gated.words);
         let spans = |c: &super::Groups| c.ranges();
         let (texts, matched) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
-        let (Some(automaton), Some(words)) = (gated.words_automaton(), gated.words_regex()) else {
-            panic!("no searcher for {:?}", gated.words)
-        };
+        let Some(automaton) = gated.words_automaton() else { panic!("no searcher for {:?}", gated.words) };
+        // What the automaton stands for: the words as one alternation.
+        let alternation: Vec<String> = gated.words.iter().map(|w| regex::escape(w)).collect();
+        let words = regex::Regex::new(&format!("(?i-u:{})", alternation.join("|"))).unwrap_or_else(|e| panic!("{e}"));
         for_generated_texts(slots, |t| {
             let whole: Vec<_> = super::all_captures(re, &t).iter().map(spans).collect();
             let found: Vec<_> = gated.captures(&t).iter().map(spans).collect();
             prop_assert_eq!(&found, &whole, "{:?}", t);
-            // The first pages' searcher for the words finds what the many pages' one finds.
+            let hits = engine.scanner().scan(&t);
+            let scanned: Vec<_> = gated.captures_scanned(&t, &hits).iter().map(spans).collect();
+            prop_assert_eq!(&scanned, &whole, "{:?}", t);
+            scanned_words_agree(gated, &t, &hits)?;
+            // The automaton finds the words as the alternation does.
             let by_automaton: Vec<_> = automaton.find_iter(&t).map(|m| m.range()).collect();
             let by_regex: Vec<_> = words.find_iter(&t).map(|m| m.range()).collect();
             prop_assert_eq!(by_automaton, by_regex, "{:?}", t);

@@ -93,6 +93,8 @@ pub struct Scanner {
     scale: Scale,
     phrase_count: usize,
     matcher_count: usize,
+    /// How many word lists of the builtin checks it finds ([`Hits::words`]).
+    word_lists: usize,
 }
 
 /// The regex configuration for searches over short texts (a unit, a block): no literal prefilter
@@ -283,10 +285,18 @@ impl PhraseSearcher {
 /// Hits per matcher, each list sorted by start.
 #[derive(Debug, Default)]
 pub struct Hits {
+    /// Per matcher, then per word list of the builtin checks.
     by_matcher: Vec<Vec<Range<usize>>>,
+    matchers: usize,
 }
 
 impl Hits {
+    /// Where the words of list `k` of [`crate::checks::scanned_words`] occur (ASCII case aside,
+    /// inside other words too), by start.
+    pub fn words(&self, k: usize) -> &[Range<usize>] {
+        self.by_matcher.get(self.matchers + k).map_or(&[], Vec::as_slice)
+    }
+
     /// Hits of one matcher.
     pub fn of(&self, m: MatcherId) -> &[Range<usize>] {
         self.by_matcher.get(m).map_or(&[], |v| v.as_slice())
@@ -569,13 +579,22 @@ impl Scanner {
                 patterns.push(Pattern::new(src, hir, id, parts.collect(), phrases, unit, phrase_gated));
             }
         }
+        let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
+        // The builtin checks' word lists ([`Hits::words`]): any occurrence, ASCII case aside.
+        let word_lists = crate::checks::scanned_words();
+        for (k, list) in word_lists.iter().enumerate() {
+            let info = PhraseInfo { matcher: pack.matchers.len() + k, bound_start: false, bound_end: false };
+            for w in list.iter() {
+                literals.push(w.to_ascii_lowercase());
+                entries.push(Entry::Phrase(info));
+            }
+        }
         if !unicode_folded.is_empty() {
             for c in ASCII_FOLDS {
                 literals.push(c.to_string());
                 entries.push(Entry::Fold);
             }
         }
-        let phrase_count = entries.iter().filter(|e| matches!(e, Entry::Phrase(_))).count();
         let (literals, entries, spans) = distinct(literals, entries);
         let multiline_literals = literals.iter().any(|l| l.contains('\n'));
         let ac = OnceLock::new();
@@ -597,6 +616,7 @@ impl Scanner {
             scale,
             phrase_count,
             matcher_count: pack.matchers.len(),
+            word_lists: word_lists.len(),
         })
     }
 
@@ -683,7 +703,7 @@ impl Scanner {
                 pattern.find_all(text, line, self.scale, &mut by_matcher[pattern.owner]);
             }
         }
-        Hits::sorted(by_matcher)
+        Hits::sorted(by_matcher, self.matcher_count)
     }
 
     /// The automaton to search a text of `len` bytes with; `None`: a trigram index of the text.
@@ -700,7 +720,7 @@ impl Scanner {
     /// [`ASCII_FOLDS`].
     #[allow(clippy::type_complexity)]
     fn scan_literals(&self, text: &str) -> (Vec<Vec<Range<usize>>>, Vec<(usize, Range<usize>)>, bool) {
-        let by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count];
+        let by_matcher: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.matcher_count + self.word_lists];
         if self.literals.is_empty() {
             return (by_matcher, Vec::new(), false);
         }
@@ -1036,12 +1056,12 @@ fn unit_table(delimiters: &str) -> [bool; 256] {
 }
 
 impl Hits {
-    fn sorted(mut by_matcher: Vec<Vec<Range<usize>>>) -> Hits {
+    fn sorted(mut by_matcher: Vec<Vec<Range<usize>>>, matchers: usize) -> Hits {
         for v in &mut by_matcher {
             v.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
             v.dedup();
         }
-        Hits { by_matcher }
+        Hits { by_matcher, matchers }
     }
 }
 
@@ -1235,7 +1255,7 @@ mod tests {
                 }
             }
             let found = scanner.scan(text).by_matcher;
-            assert_eq!(found, Hits::sorted(reference).by_matcher);
+            assert_eq!(found, Hits::sorted(reference, scanner.matcher_count).by_matcher);
             // A new scanner for each text: phrases are checked only until a pattern is compiled.
             let lean = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(lean.scan(text).by_matcher, found, "start-up scale differs on {text:?}");
