@@ -16,17 +16,14 @@ const NOT_ASSERTED: CueSet = CueSet(Cue::Negated as u16 | Cue::Quoted as u16 | C
 /// Their unit: what every match of [`CEILING`] (and of [`TOXIC`]) contains.
 const DOSE_UNITS: &[&str] = &["mg", "milligrams"];
 
-/// The gated regexes whose words the scanner finds ([`super::scanned_words`]).
-pub(crate) static SCANNED: [&Gated; 3] = [&CEILING, &TOXIC, &CLASS_CLAIM];
-
 /// A stated maximum dose.
-static CEILING: Gated = Gated::new(
+pub(super) static CEILING: Gated = Gated::new(
     DOSE_UNITS,
     r"(?i)\b(?:(?:no|not|never)\b[^.]{0,30}?\bmore than|do not exceed|don't exceed|maximum (?:daily |recommended )?dose (?:is|of)|up to|should not exceed)\s+(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
 );
 
 /// A dose called toxic: every match holds one of these words (rarer than its unit).
-static TOXIC: Gated = Gated::new(
+pub(super) static TOXIC: Gated = Gated::new(
     &["toxic", "overdose", "lethal", "fatal", "poisoning"],
     r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b[^.]{0,60}?\b(?:toxicity|toxic|overdose|lethal|fatal|poisoning)\b|\b(?:toxic|lethal|fatal) (?:dose|amount)[^.]{0,20}?\b(\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s?(?:mg|milligrams)\b",
 );
@@ -109,7 +106,7 @@ pub fn dose_figure_conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
 }
 
 /// A drug class affirmed or denied; every match names a class.
-static CLASS_CLAIM: Gated = Gated::new(
+pub(super) static CLASS_CLAIM: Gated = Gated::new(
     &["benzodiazepine", "opioid", "narcotic", "stimulant", "depressant", "barbiturate", "muscle relaxant"],
     r"(?i)\b(is|are|isn't|aren't|is not|are not)\s+(not\s+)?(?:an?\s+|considered (?:an?\s+)?|classified as (?:an?\s+)?)?(benzodiazepine|opioid|narcotic|stimulant|depressant|barbiturate|muscle relaxant|antidepressant)s?\b",
 );

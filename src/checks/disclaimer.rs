@@ -1,17 +1,17 @@
 //! Disclaimer completeness (D002) and off-label disclosure (D004).
 
-use regex::Regex;
+use super::Gated;
 
 use crate::engine::compile::ShortRegex;
 
 use crate::engine::{shown, Analysis, DocOutcome, Finding};
 use crate::pack::{Cue, CueSet, Rule};
 
-fn disclaimer_marker() -> &'static Regex {
-    regex!(
-        r"(?i)\b(?:medical\s+)?disclaimer\b|informational purposes only|educational purposes only|not (?:intended (?:as|to be) )?(?:a substitute for|a replacement for|intended to replace) (?:professional )?medical|(?:does|is) not (?:constitute|replace|provide|intended as) (?:professional )?medical advice|not medical advice"
-    )
-}
+/// Disclaimer wording: every match says `disclaimer`, `purposes only` or `medical`.
+pub(super) static MARKER: Gated = Gated::new(
+    &["disclaimer", "purposes only", "medical"],
+    r"(?i)\b(?:medical\s+)?disclaimer\b|informational purposes only|educational purposes only|not (?:intended (?:as|to be) )?(?:a substitute for|a replacement for|intended to replace) (?:professional )?medical|(?:does|is) not (?:constitute|replace|provide|intended as) (?:professional )?medical advice|not medical advice",
+);
 
 fn not_advice() -> &'static ShortRegex {
     short_regex!(
@@ -30,8 +30,11 @@ fn consult() -> &'static ShortRegex {
 pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let doc = a.doc;
     // One pass over the page for disclaimer wording, then only the blocks that have it.
-    let mut blocks: Vec<usize> =
-        disclaimer_marker().find_iter(&doc.text).filter_map(|m| doc.block_at(m.start())).collect();
+    let mut blocks: Vec<usize> = MARKER
+        .captures_scanned(&doc.text, a.hits)
+        .iter()
+        .filter_map(|c| c.range(0).and_then(|m| doc.block_at(m.start)))
+        .collect();
     blocks.dedup();
     let mut last_checked: Option<usize> = None;
     for i in blocks {
@@ -114,17 +117,47 @@ pub(crate) fn indication_name(id: &str) -> &str {
     }
 }
 
-/// Compiles the disclaimer marker, which every page is searched for (start-up warms it on another
-/// core while the pack loads).
+/// Compiles the disclaimer marker, which most pages search their wording with (start-up warms it
+/// on another core while the pack loads).
 pub(super) fn warm() {
-    disclaimer_marker();
+    MARKER.regex();
 }
 
 /// Compiles the clause regexes, which only a page with disclaimer wording runs: for `text` if the
 /// marker finds some in it (markup and all: a superset of the page's text); `None`: now.
 pub(super) fn warm_for(text: Option<&str>) {
-    if text.is_none_or(|t| disclaimer_marker().is_match(t)) {
+    if text.is_none_or(|t| MARKER.for_text(t).is_some_and(|re| re.is_match(t))) {
         not_advice();
         consult();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MARKER;
+    use crate::checks::tests::{gate_is_sound, stretches_find_all, SEPARATORS};
+
+    /// The marker's words gate it, and its matches from the scanner's words are its matches.
+    #[test]
+    fn the_marker_matches_only_past_its_words() {
+        let lead = &["", "This is ", "Medical ", "It is not ", "does not ", "IS NOT ", "x"][..];
+        let wording = &[
+            "disclaimer",
+            "DISCLAIMER",
+            "medical\ndisclaimer",
+            "informational purposes only",
+            "Educational Purposes Only",
+            "a substitute for medical advice",
+            "intended as a replacement for professional medical care",
+            "constitute medical advice",
+            "medical advice",
+            "intended to replace medical",
+            "di\u{17F}claimer",
+            "medic al",
+            "purposes",
+        ][..];
+        let tail = &["", ".", " here", "s", ", ok", "é"][..];
+        gate_is_sound(&MARKER, &[lead, wording, tail, SEPARATORS]);
+        stretches_find_all(&MARKER, &[lead, wording, tail, SEPARATORS]);
     }
 }

@@ -35,11 +35,15 @@ pub const BUILTINS: &[(&str, CheckFn)] = &[
     ("fda_status", consistency::fda_status),
 ];
 
+/// The gated regexes whose words the scanner finds ([`scanned_words`]).
+static SCANNED: [&Gated; 4] =
+    [&consistency::CEILING, &consistency::TOXIC, &consistency::CLASS_CLAIM, &disclaimer::MARKER];
+
 /// The word lists of the [`Gated`] regexes the scanner finds on every page ([`Hits::words`]), in
-/// [`consistency::SCANNED`] order: a page's words come from its one literal pass, not from a search
-/// of the page per regex.
-pub(crate) fn scanned_words() -> [&'static [&'static str]; 3] {
-    consistency::SCANNED.map(|g| g.words)
+/// [`SCANNED`] order: a page's words come from its one literal pass, not from a search of the
+/// page per regex.
+pub(crate) fn scanned_words() -> [&'static [&'static str]; 4] {
+    SCANNED.map(|g| g.words)
 }
 
 /// A whole-text regex with words (none holding a `.`) one of which every match contains. A page
@@ -113,9 +117,9 @@ impl Gated {
     }
 
     /// Where the scanner found its words in the text `hits` are of (`None`: it is not one of
-    /// [`consistency::SCANNED`]).
+    /// [`SCANNED`]).
     fn scanned<'h>(&self, hits: &'h Hits) -> Option<&'h [std::ops::Range<usize>]> {
-        consistency::SCANNED.iter().position(|g| std::ptr::eq(*g, self)).map(|k| hits.words(k))
+        SCANNED.iter().position(|g| std::ptr::eq(*g, self)).map(|k| hits.words(k))
     }
 
     /// The regex, unless it is not compiled yet and `text`, whose words the scan found (`hits`),
@@ -325,7 +329,7 @@ mod tests {
         }
     }
 
-    /// The scanner's words for `gated` (one of [`super::consistency::SCANNED`]) in `t`: a text has
+    /// The scanner's words for `gated` (one of [`super::SCANNED`]) in `t`: a text has
     /// them exactly when the words' own search finds one, and they make the same stretches.
     pub(super) fn scanned_words_agree(gated: &Gated, t: &str, hits: &crate::engine::Hits) -> Result<(), TestCaseError> {
         let words = gated.scanned(hits).unwrap_or_else(|| panic!("{:?} is not scanned", gated.words));
