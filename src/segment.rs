@@ -79,9 +79,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 
 fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    if !s.trim().is_empty() {
+    let rest = s.trim_start();
+    if !rest.is_empty() {
+        let lead = s.len() - rest.len();
+        let trail = rest.len() - rest.trim_end().len();
         out.push(r.start + lead..r.end - trail);
     }
 }
@@ -107,8 +108,9 @@ fn splits_after_period(text: &str, start: usize, dot: usize) -> bool {
             return false;
         }
     }
-    let lower = word.to_lowercase();
-    !ABBREVIATIONS.contains(&lower.as_str())
+    // The abbreviations are ASCII without `k`: a word lowercases to one exactly when it equals
+    // one ASCII case aside (of the non-ASCII characters only the Kelvin sign lowercases to ASCII).
+    !ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// Length of a citation marker such as `(2)`, `[23]`, `[^1]` at the start of `s`.
@@ -130,6 +132,7 @@ fn citation_marker_len(s: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn split(t: &str) -> Vec<&str> {
         sentences(t).into_iter().map(|r| &t[r]).collect()
@@ -170,6 +173,28 @@ mod tests {
         assert_eq!(split("Convulsions may occur. (2) Next one."), vec!["Convulsions may occur. (2)", "Next one."]);
         assert_eq!(split("It helps.[3] More."), vec!["It helps.[3]", "More."]);
         assert_eq!(split("It works. (2)"), vec!["It works. (2)"]);
+    }
+
+    proptest::proptest! {
+        /// An abbreviation is recognised ASCII case aside, as lowercasing the word and looking it
+        /// up recognised it: words of ASCII letters, stops, the Kelvin sign, `İ` (which lowercase to
+        /// ASCII or to more than one character), and the abbreviations in any case.
+        #[test]
+        fn abbreviations_match_as_lowercased_words(
+            word in proptest::prop_oneof![
+                "[a-zA-Z.\u{212A}\u{130}ßé]{1,5}",
+                proptest::sample::select(ABBREVIATIONS.to_vec()).prop_flat_map(|a| {
+                    proptest::collection::vec(proptest::bool::ANY, a.len()).prop_map(move |up| {
+                        a.chars().zip(up).map(|(c, u)| if u { c.to_ascii_uppercase() } else { c }).collect::<String>()
+                    })
+                }),
+            ],
+        ) {
+            let text = format!("Ask {word}. Then");
+            let lowered = ABBREVIATIONS.contains(&word.to_lowercase().as_str());
+            let single_capital = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            proptest::prop_assert_eq!(splits_after_period(&text, 0, 4 + word.len()), !lowered && !single_capital);
+        }
     }
 
     #[test]
