@@ -993,7 +993,8 @@ impl UnitGates {
     ) {
         let check = match scanner.scale {
             Scale::StartUp => UnitCheck::AllPhrases,
-            // A phrase of the first set opened it (see `see`).
+            // An evenly spaced unit was opened by a phrase of the first set, another may space it
+            // otherwise (see `see`).
             Scale::Throughput if scanner.patterns[p].phrase_gated => UnitCheck::NoPhrase,
             Scale::Throughput if evenly_spaced(&self.uneven, &unit) => UnitCheck::FirstPhrase,
             Scale::Throughput => UnitCheck::NoPhrase,
