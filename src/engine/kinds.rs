@@ -52,6 +52,10 @@ pub(crate) fn scope_range(a: &Analysis, scope: Scope, span: &Range<usize>) -> Ra
 /// Trigger hits that survive `exclude`, `with` and the silencing cues, with the cues the rule
 /// reads further (those that downgrade it or, for a `requires` rule, satisfy it).
 pub(crate) fn triggers(a: &Analysis, rule: &Rule, matchers: &[MatcherId]) -> Vec<(Range<usize>, CueSet)> {
+    // Most rules find nothing on a page: say so before anything is gathered.
+    if matchers.iter().all(|m| a.hits.of(*m).is_empty()) {
+        return Vec::new();
+    }
     let mut read = rule.downgrade.map_or(CueSet::default(), |(set, _)| set);
     if let Some(s) = rule.requires.as_ref().filter(|_| rule.kind == Kind::Requires) {
         read = read.union(s.cues);
@@ -145,6 +149,9 @@ fn fix_for(rule: &Rule, text: &str) -> Option<String> {
 }
 
 fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
+    if rule.trigger.iter().all(|m| a.hits.of(*m).is_empty()) {
+        return;
+    }
     // `once_per`: "sentence" (default), "paragraph", or "page" (one finding listing every use).
     let once_per = rule.options.get("once_per").and_then(|v| v.as_str()).unwrap_or("sentence");
     let per_page = once_per == "page";
