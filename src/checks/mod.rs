@@ -127,7 +127,7 @@ impl Gated {
     pub(crate) fn for_scanned(&self, text: &str, hits: &Hits) -> Option<&meta::Regex> {
         match (self.regex.get(), self.scanned(hits)) {
             (Some(re), _) => Some(re),
-            (None, Some(words)) => (!words.is_empty() || has_fold(text)).then(|| self.regex()),
+            (None, Some(words)) => (!words.is_empty() || hits.has_fold()).then(|| self.regex()),
             (None, None) => self.for_text(text),
         }
     }
@@ -136,7 +136,7 @@ impl Gated {
     pub(crate) fn captures_scanned<'t>(&self, text: &'t str, hits: &Hits) -> Vec<Groups<'t>> {
         let Some(words) = self.scanned(hits) else { return self.captures(text) };
         let Some(re) = self.for_scanned(text, hits) else { return Vec::new() };
-        if has_fold(text) {
+        if hits.has_fold() {
             return all_captures(re, text);
         }
         self.captures_in(re, text, Self::stretches_of(text, words.iter().cloned()))
@@ -333,6 +333,7 @@ mod tests {
     /// them exactly when the words' own search finds one, and they make the same stretches.
     pub(super) fn scanned_words_agree(gated: &Gated, t: &str, hits: &crate::engine::Hits) -> Result<(), TestCaseError> {
         let words = gated.scanned(hits).unwrap_or_else(|| panic!("{:?} is not scanned", gated.words));
+        prop_assert_eq!(hits.has_fold(), super::has_fold(t), "{:?}", t);
         if !super::has_fold(t) {
             prop_assert_eq!(words.is_empty(), !gated.may_match(t), "{:?}", t);
             let own = gated.stretches(t).unwrap_or_default();

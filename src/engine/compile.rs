@@ -288,9 +288,16 @@ pub struct Hits {
     /// Per matcher, then per word list of the builtin checks.
     by_matcher: Vec<Vec<Range<usize>>>,
     matchers: usize,
+    folded: bool,
 }
 
 impl Hits {
+    /// Whether the text has a character of [`ASCII_FOLDS`] (which Unicode case folding maps onto
+    /// an ASCII letter).
+    pub fn has_fold(&self) -> bool {
+        self.folded
+    }
+
     /// Where the words of list `k` of [`crate::checks::scanned_words`] occur (ASCII case aside,
     /// inside other words too), by start.
     pub fn words(&self, k: usize) -> &[Range<usize>] {
@@ -589,11 +596,11 @@ impl Scanner {
                 entries.push(Entry::Phrase(info));
             }
         }
-        if !unicode_folded.is_empty() {
-            for c in ASCII_FOLDS {
-                literals.push(c.to_string());
-                entries.push(Entry::Fold);
-            }
+        // Always: besides Unicode-folded patterns, the builtin checks ask whether a page has one
+        // ([`Hits::has_fold`]).
+        for c in ASCII_FOLDS {
+            literals.push(c.to_string());
+            entries.push(Entry::Fold);
         }
         let (literals, entries, spans) = distinct(literals, entries);
         let multiline_literals = literals.iter().any(|l| l.contains('\n'));
@@ -687,11 +694,11 @@ impl Scanner {
 
     /// Scans `text` once and returns hits per matcher.
     pub fn scan(&self, text: &str) -> Hits {
-        let (mut by_matcher, mut runs, folded) = self.scan_literals(text);
-        if folded {
+        let (mut by_matcher, mut runs, has_fold) = self.scan_literals(text);
+        if has_fold {
             runs.retain(|(p, _)| !self.unicode_folded.contains(p));
         }
-        let folded = if folded { self.unicode_folded.as_slice() } else { &[] };
+        let folded = if has_fold { self.unicode_folded.as_slice() } else { &[] };
         self.compile_in_parallel(runs.iter().map(|(p, _)| *p).chain(self.ungated.iter().chain(folded).copied()));
         for (p, line) in runs {
             let pattern = &self.patterns[p];
@@ -703,7 +710,9 @@ impl Scanner {
                 pattern.find_all(text, line, self.scale, &mut by_matcher[pattern.owner]);
             }
         }
-        Hits::sorted(by_matcher, self.matcher_count)
+        let mut hits = Hits::sorted(by_matcher, self.matcher_count);
+        hits.folded = has_fold;
+        hits
     }
 
     /// The automaton to search a text of `len` bytes with; `None`: a trigram index of the text.
@@ -1062,7 +1071,7 @@ impl Hits {
             v.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
             v.dedup();
         }
-        Hits { by_matcher, matchers }
+        Hits { by_matcher, matchers, folded: false }
     }
 }
 
