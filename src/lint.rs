@@ -498,8 +498,17 @@ impl Frontier {
     }
 }
 
+/// What tells whether a file changed before the tail reads it again: its length and a hash of its
+/// text eight bytes at a time (FxHash's step; a byte at a time was 1.4% of a run over 10 MB).
 fn digest(text: &str) -> (usize, u64) {
-    (text.len(), crate::baseline::fnv(text.as_bytes()))
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut words = text.as_bytes().chunks_exact(8);
+    let mut h = words.by_ref().fold(0, |h, w| step(h, <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes)));
+    for &b in words.remainder() {
+        h = step(h, u64::from(b));
+    }
+    (text.len(), h)
 }
 
 /// Reads and lints one input: its report (none for a binary file found by walking a directory)
@@ -800,6 +809,21 @@ fn cross_file(profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Vec<Pair>
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A page edited anywhere (a byte of a full eight-byte word or of the tail) reads as changed.
+    #[test]
+    fn a_changed_byte_changes_the_digest() {
+        let text = "Baclofen is not addictive, they say. Withdrawal can be severe!";
+        let before = digest(text);
+        assert_eq!(digest(text), before);
+        for i in 0..text.len() {
+            let mut edited = text.as_bytes().to_vec();
+            edited[i] ^= 0x20;
+            let edited = String::from_utf8_lossy(&edited);
+            assert_ne!(digest(&edited), before, "byte {i}");
+        }
+        assert_ne!(digest(&text[1..]), before);
+    }
 
     fn high(value: Option<f64>) -> Record {
         let subject = Some("kratom".to_string());
