@@ -11,7 +11,7 @@ use crate::engine::{shown, Analysis, Assertion, DocOutcome, Finding};
 use crate::pack::{Cue, CueSet, Rule};
 
 /// The cues of a mention that the page does not assert: negated, quoted or reported.
-const NOT_ASSERTED: CueSet = CueSet(Cue::Negated as u16 | Cue::Quoted as u16 | Cue::Reported as u16);
+const NOT_ASSERTED: CueSet = CueSet::of(&[Cue::Negated, Cue::Quoted, Cue::Reported]);
 
 /// Their unit: what every match of [`CEILING`] (and of [`TOXIC`]) contains.
 const DOSE_UNITS: &[&str] = &["mg", "milligrams"];

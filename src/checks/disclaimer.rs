@@ -93,7 +93,7 @@ pub fn off_label_without_disclosure(a: &Analysis, idx: usize, rule: &Rule, out: 
             .iter()
             .find(|ind| pack.lexicon(&format!("indication_{ind}")).is_some_and(|m| a.lexicon_in(&[m], &sent)));
         let Some(ind) = unapproved else { continue };
-        if a.cues_among(span, CueSet(Cue::Negated as u16)).has(Cue::Negated) {
+        if a.cues_among(span, CueSet::of(&[Cue::Negated])).has(Cue::Negated) {
             continue;
         }
         done.push(*d);

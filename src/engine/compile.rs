@@ -710,9 +710,7 @@ impl Scanner {
                 pattern.find_all(text, line, self.scale, &mut by_matcher[pattern.owner]);
             }
         }
-        let mut hits = Hits::sorted(by_matcher, self.matcher_count);
-        hits.folded = has_fold;
-        hits
+        Hits::sorted(by_matcher, self.matcher_count, has_fold)
     }
 
     /// The automaton to search a text of `len` bytes with; `None`: a trigram index of the text.
@@ -1066,12 +1064,12 @@ fn unit_table(delimiters: &str) -> [bool; 256] {
 }
 
 impl Hits {
-    fn sorted(mut by_matcher: Vec<Vec<Range<usize>>>, matchers: usize) -> Hits {
+    fn sorted(mut by_matcher: Vec<Vec<Range<usize>>>, matchers: usize, folded: bool) -> Hits {
         for v in &mut by_matcher {
             v.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
             v.dedup();
         }
-        Hits { by_matcher, matchers, folded: false }
+        Hits { by_matcher, matchers, folded }
     }
 }
 
@@ -1265,7 +1263,7 @@ mod tests {
                 }
             }
             let found = scanner.scan(text).by_matcher;
-            assert_eq!(found, Hits::sorted(reference, scanner.matcher_count).by_matcher);
+            assert_eq!(found, Hits::sorted(reference, scanner.matcher_count, false).by_matcher);
             // A new scanner for each text: phrases are checked only until a pattern is compiled.
             let lean = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(lean.scan(text).by_matcher, found, "start-up scale differs on {text:?}");

@@ -215,12 +215,10 @@ fn document(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
 
 fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     let Some(spec) = &rule.conflict else { return };
-    let high_drop = {
-        let mut s = CueSet::default();
-        s.insert(Cue::Reported);
-        s.insert(Cue::Quoted);
-        s
-    };
+    let high_drop = CueSet::of(&[Cue::Reported, Cue::Quoted]);
+    // What a contradicting form's cues are read for: the drops, negation, the rule's silencers.
+    let high_read = high_drop.union(rule.silence).union(CueSet::of(&[Cue::Negated]));
+    let silence_but_negation = rule.silence.without(CueSet::of(&[Cue::Negated]));
     let subject = |span: &Range<usize>| a.subject(span);
     // Questions are not assertions; an `unless` companion scopes the sentence out of the topic.
     let assertive = |span: &Range<usize>| {
@@ -248,16 +246,12 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
         {
             continue;
         }
-        let mut read = high_drop.union(rule.silence);
-        read.insert(Cue::Negated);
-        let cues = a.cues_among(&h, read);
+        let cues = a.cues_among(&h, high_read);
         if cues.intersects(high_drop) {
             continue;
         }
         if cues.has(Cue::Negated) {
-            let mut rest = rule.silence;
-            rest.0 &= !(Cue::Negated as u16);
-            if spec.negated_high_is_low && !cues.intersects(rest) {
+            if spec.negated_high_is_low && !cues.intersects(silence_but_negation) {
                 lows.push(h);
             }
             continue;

@@ -31,17 +31,12 @@ impl<'a> Pretty<'a> {
         self.line_from(from);
     }
 
-    /// `lines[from..]` up to the indentation of the current depth.
+    /// `lines[from..]` up to the indentation of the current depth (spaces past its end).
     fn line_from(&mut self, from: usize) {
         let n = 2 + self.base + 2 * self.depth;
-        match self.lines.get(from..n) {
-            Some(line) => self.out.extend_from_slice(line),
-            None => {
-                self.out
-                    .extend_from_slice(&self.lines[from.min(self.lines.len())..(2 + self.base).min(self.lines.len())]);
-                (0..self.depth).for_each(|_| self.out.extend_from_slice(b"  "));
-            }
-        }
+        let have = n.min(self.lines.len());
+        self.out.extend_from_slice(&self.lines[from.min(have)..have]);
+        self.out.resize(self.out.len() + (n - have), b' ');
     }
 
     /// A container: `open`, the members `members` writes, then (on a line of its own when it has
@@ -86,18 +81,7 @@ impl<'a> Pretty<'a> {
     }
 
     pub(super) fn number(&mut self, n: usize) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.out.extend_from_slice(&digits[i..]);
+        self.out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 
     /// A string, escaped as serde_json escapes it: `"`, `\` and the control characters below

@@ -187,6 +187,16 @@ impl CueSet {
     /// Every cue.
     pub const ALL: CueSet = CueSet(u16::MAX);
 
+    /// The set of `cues`.
+    pub const fn of(cues: &[Cue]) -> CueSet {
+        let (mut bits, mut i) = (0, 0);
+        while i < cues.len() {
+            bits |= cues[i] as u16;
+            i += 1;
+        }
+        CueSet(bits)
+    }
+
     /// The cues of either set.
     pub fn union(self, other: CueSet) -> CueSet {
         CueSet(self.0 | other.0)
