@@ -81,14 +81,28 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
             }
         }
     }
-    // In path order, each path split into its components once: `Path::cmp` splits both paths at
-    // every comparison (1.5% of a run over 15,000 small files).
-    let mut order: Vec<(Vec<std::path::Component>, usize)> =
-        found.iter().enumerate().map(|(i, x)| (x.path.components().collect(), i)).collect();
-    order.sort();
+    // In path order (`Path::cmp`, component by component). `Path::cmp` splits both paths at
+    // every comparison (81 M instructions of 133 M to walk 15,591 files); a key made once per path
+    // sorts the same and compares with one `memcmp`.
+    let mut order: Vec<(Vec<u8>, usize)> = found.iter().enumerate().map(|(i, x)| (order_key(&x.path), i)).collect();
+    order.sort_unstable();
     let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
     let mut found: Vec<Option<Input>> = found.into_iter().map(Some).collect();
     inputs.extend(order.into_iter().filter_map(|i| found[i].take()));
+}
+
+/// A key whose byte order is `Path::cmp`'s order: the path's components joined by a byte below
+/// every byte a component holds (a component never holds a NUL). Two keys share a prefix exactly
+/// as far as their paths share whole components, then compare as the first differing components do.
+fn order_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 1);
+    for (i, c) in path.components().enumerate() {
+        if i > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(c.as_os_str().as_encoded_bytes());
+    }
+    key
 }
 
 /// Decodes bytes: a UTF-16 BOM (either order) means UTF-16; a UTF-8 BOM is stripped; NUL bytes
@@ -168,5 +182,21 @@ mod tests {
         // Not byte order: `a/...` comes before `a-b.md`.
         let pos = |n: &str| got.iter().position(|p| p.ends_with(n)).unwrap_or(usize::MAX);
         assert!(pos("a/b.md") < pos("a-b.md"));
+    }
+
+    proptest::proptest! {
+        /// The sort key orders paths as `Path::cmp` does, for paths under one root whose names
+        /// hold bytes on both sides of the separator ('-', '.' and ' ' sort below '/'). A walk
+        /// never yields a `.` or `..` entry.
+        #[test]
+        fn the_order_key_sorts_as_paths_do(
+            a in proptest::collection::vec("[-. a/b]{1,4}", 1..4),
+            b in proptest::collection::vec("[-. a/b]{1,4}", 1..4),
+        ) {
+            let (a, b) = (Path::new("root").join(a.join("/")), Path::new("root").join(b.join("/")));
+            let entry = |p: &Path| p.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            proptest::prop_assume!(entry(&a) && entry(&b));
+            proptest::prop_assert_eq!(order_key(&a).cmp(&order_key(&b)), a.cmp(&b), "{:?} {:?}", a, b);
+        }
     }
 }
