@@ -84,11 +84,8 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
     // In path order (`Path::cmp`, component by component). `Path::cmp` splits both paths at
     // every comparison (81 M instructions of 133 M to walk 15,591 files); a key made once per path
     // sorts the same and compares with one `memcmp`.
-    let mut order: Vec<(Vec<u8>, usize)> = found.iter().enumerate().map(|(i, x)| (order_key(&x.path), i)).collect();
-    order.sort_unstable();
-    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
-    let mut found: Vec<Option<Input>> = found.into_iter().map(Some).collect();
-    inputs.extend(order.into_iter().filter_map(|i| found[i].take()));
+    found.sort_by_cached_key(|x| order_key(&x.path));
+    inputs.append(&mut found);
 }
 
 /// A key whose byte order is `Path::cmp`'s order: the path's components joined by a byte below

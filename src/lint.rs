@@ -707,6 +707,9 @@ fn tail(
             out.push(report);
             cited.extend(c);
         }
+        // Many pages cite the same one: each is looked for among the reports once.
+        cited.sort_unstable();
+        cited.dedup();
         for gi in cited {
             let p = &pending[gi];
             if !out.iter().any(|f| f.path == p.path) {

@@ -304,6 +304,11 @@ impl Hits {
         self.by_matcher.get(self.matchers + k).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether none of the matchers has a hit.
+    pub fn none_of(&self, ms: &[MatcherId]) -> bool {
+        ms.iter().all(|m| self.of(*m).is_empty())
+    }
+
     /// Hits of one matcher.
     pub fn of(&self, m: MatcherId) -> &[Range<usize>] {
         self.by_matcher.get(m).map_or(&[], |v| v.as_slice())

@@ -53,7 +53,7 @@ pub(crate) fn scope_range(a: &Analysis, scope: Scope, span: &Range<usize>) -> Ra
 /// reads further (those that downgrade it or, for a `requires` rule, satisfy it).
 pub(crate) fn triggers(a: &Analysis, rule: &Rule, matchers: &[MatcherId]) -> Vec<(Range<usize>, CueSet)> {
     // Most rules find nothing on a page: say so before anything is gathered.
-    if matchers.iter().all(|m| a.hits.of(*m).is_empty()) {
+    if a.hits.none_of(matchers) {
         return Vec::new();
     }
     let mut read = rule.downgrade.map_or(CueSet::default(), |(set, _)| set);
@@ -149,7 +149,7 @@ fn fix_for(rule: &Rule, text: &str) -> Option<String> {
 }
 
 fn matches(a: &Analysis, idx: usize, rule: &Rule, out: &mut Vec<Finding>) {
-    if rule.trigger.iter().all(|m| a.hits.of(*m).is_empty()) {
+    if a.hits.none_of(&rule.trigger) {
         return;
     }
     // `once_per`: "sentence" (default), "paragraph", or "page" (one finding listing every use).
