@@ -1,17 +1,18 @@
-//! Compiles every matcher of the pack into ONE Aho-Corasick automaton, built once per process:
-//! all literal phrases, plus the gating literals of every pattern. A pattern runs only over the
+//! Compiles every matcher of the pack into ONE literal set, built once per process: all literal
+//! phrases, plus the gating literals of every pattern, found in one pass over a text
+//! ([`PrefixSet`]). A pattern runs only over the
 //! units where a literal of each of its gating parts occurs: the stretch of a line (a block of
 //! visible text) between two characters the pattern can never match (`.`, `,`, `;`, ...). A page
 //! pays for the few patterns it can match, and a pattern is compiled the first time a page needs
 //! it (without the regex engine's own prefilter: the gate already found its literals). A run over
-//! a few pages builds no automaton: each page indexes itself instead ([`Scale::StartUp`]).
+//! a few pages builds no literal set: each page indexes itself instead ([`Scale::StartUp`]).
 
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use memchr::memmem::Finder;
 use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
@@ -19,6 +20,7 @@ use regex_automata::{meta, Input};
 pub use super::gates::ascii_words;
 use super::gates::{case_insensitive, collapsed, gate_literals, unit_delimiters};
 use super::hir_code;
+use super::prefixes::PrefixSet;
 use super::trigrams::TrigramIndex;
 use crate::pack::{MatcherId, Pack};
 
@@ -32,15 +34,15 @@ pub enum Scale {
     #[default]
     Throughput,
     /// Little text (a page or a few, as an editor or a pre-commit hook asks): the cheapest build.
-    /// No automaton is built: each page's literals are found through a trigram index of the page
-    /// (`TrigramIndex`; a text longer than `SMALL_TEXT` gets a non-contiguous automaton). A
+    /// No literal set is built: each page's literals are found through a trigram index of the page
+    /// (`TrigramIndex`; a text longer than `SMALL_TEXT` gets the [`PrefixSet`]). A
     /// pattern is compiled only for a unit that also holds its phrases (`Pattern::has_also`),
     /// and then to its forward NFA alone (searched by a backtracker; no reverse NFA, no
     /// lazy DFA), so a page pays less to start than it would save by searching faster.
     StartUp,
 }
 
-/// What an automaton pattern stands for.
+/// What a literal of the scan stands for.
 #[derive(Debug, Clone, Copy)]
 enum Entry {
     /// A literal phrase of a matcher.
@@ -59,7 +61,7 @@ enum Entry {
 /// The non-ASCII characters whose simple case folding reaches an ASCII letter.
 pub(crate) const ASCII_FOLDS: [&str; 2] = ["\u{17F}", "\u{212A}"];
 
-/// Literal phrase metadata for an automaton pattern.
+/// Literal phrase metadata for a literal of the scan.
 #[derive(Debug, Clone, Copy)]
 struct PhraseInfo {
     matcher: MatcherId,
@@ -73,10 +75,10 @@ struct PhraseInfo {
 pub struct Scanner {
     /// The distinct literals: phrases, gating literals and [`ASCII_FOLDS`].
     literals: Vec<String>,
-    /// The automaton over `literals`, built with the scanner for throughput. At start-up scale a
+    /// `literals` filed for the scan, built with the scanner for throughput. At start-up scale a
     /// text up to [`SMALL_TEXT`] is searched through a [`TrigramIndex`] of its own instead, and
-    /// the automaton is built only if a longer text comes (`None`: it could not be built).
-    ac: OnceLock<Option<AhoCorasick>>,
+    /// the set is built only if a longer text comes.
+    set: OnceLock<PrefixSet>,
     /// What each literal stands for: `entries[spans[i]]` for literal `i`.
     entries: Vec<Entry>,
     spans: Vec<Range<u32>>,
@@ -88,7 +90,7 @@ pub struct Scanner {
     /// Byte tables of the characters that end a search unit (`\n` and a pattern's delimiters);
     /// entry 0 is the line.
     units: Vec<[bool; 256]>,
-    /// Whether a literal holds a line break (then the automaton searches the text in one piece).
+    /// Whether a literal holds a line break (then the scan searches the text in one piece).
     multiline_literals: bool,
     scale: Scale,
     phrase_count: usize,
@@ -112,7 +114,7 @@ struct Pattern {
     owner: MatcherId,
     /// Its further required parts (lowercase literals) and phrases (words with one space between,
     /// `carries no risk`): a unit its first part's literal opened must hold a literal of each, or
-    /// the pattern does not run there. Checked in the unit's text rather than by the automaton:
+    /// the pattern does not run there. Checked in the unit's text rather than by the literal scan:
     /// they are common words ("treatment", "alcohol") that would fire all over the page for the
     /// sake of the few units a rare first part opens, or phrases the text may space its own way.
     also: Vec<Vec<Literal>>,
@@ -131,7 +133,7 @@ struct Pattern {
     first_phrases: OnceLock<PhraseSearcher>,
     /// Index of its unit table in [`Scanner::units`].
     unit: usize,
-    /// Whether its first phrase set is in the automaton ([`Entry::PhraseGate`]): an evenly spaced
+    /// Whether its first phrase set is in the literal scan ([`Entry::PhraseGate`]): an evenly spaced
     /// unit is its own collapsed form, so a match there holds one of the phrases as it is and only
     /// a unit with other white space need be opened by the first part. Throughput scale only: at
     /// start-up a unit is checked for every phrase set before a compile anyway.
@@ -609,15 +611,13 @@ impl Scanner {
         }
         let (literals, entries, spans) = distinct(literals, entries);
         let multiline_literals = literals.iter().any(|l| l.contains('\n'));
-        let ac = OnceLock::new();
+        let set = OnceLock::new();
         if scale == Scale::Throughput && !literals.is_empty() {
-            let built = automaton(&literals, scale)
-                .map_err(|e| crate::Error::Pack(format!("cannot build phrase automaton: {e}")))?;
-            let _ = ac.set(Some(built));
+            let _ = set.set(PrefixSet::new(&literals));
         }
         Ok(Scanner {
             literals,
-            ac,
+            set,
             entries,
             spans,
             patterns,
@@ -632,7 +632,7 @@ impl Scanner {
         })
     }
 
-    /// Number of literal phrases in the automaton (including apostrophe variants).
+    /// Number of literal phrases in the scan (including apostrophe variants).
     pub fn phrase_count(&self) -> usize {
         self.phrase_count
     }
@@ -718,12 +718,12 @@ impl Scanner {
         Hits::sorted(by_matcher, self.matcher_count, has_fold)
     }
 
-    /// The automaton to search a text of `len` bytes with; `None`: a trigram index of the text.
-    fn automaton_for(&self, len: usize) -> Option<&AhoCorasick> {
+    /// The literal set to search a text of `len` bytes with; `None`: a trigram index of the text.
+    fn set_for(&self, len: usize) -> Option<&PrefixSet> {
         if self.scale == Scale::StartUp && len <= SMALL_TEXT {
             return None;
         }
-        self.ac.get_or_init(|| automaton(&self.literals, self.scale).ok()).as_ref()
+        Some(self.set.get_or_init(|| PrefixSet::new(&self.literals)))
     }
 
     /// The literal pass: phrase hits per matcher; the `(pattern, unit)` pairs where the unit (the
@@ -744,10 +744,10 @@ impl Scanner {
             uneven: if self.scale == Scale::Throughput { uneven_spacing(text) } else { Vec::new() },
         };
         let mut pass = LiteralPass { scanner: self, text, by_matcher, runs: Vec::new(), folded: false, gates };
-        // The text is searched ASCII-lowercased (same offsets) and every literal is lowercase: an
-        // ASCII case-insensitive automaton costs three times as much to build.
+        // The text is searched ASCII-lowercased (same offsets) and every literal is lowercase.
         let mut lower = Vec::new();
-        if let Some(ac) = self.automaton_for(text.len()) {
+        if let Some(set) = self.set_for(text.len()) {
+            let mut found = Vec::new();
             // A chunk of whole lines at a time when no literal holds a line break, so a large file
             // is not copied whole.
             let mut chunk_start = 0;
@@ -756,8 +756,9 @@ impl Scanner {
                 lower.clear();
                 lower.extend(text.as_bytes()[chunk_start..chunk_end].iter().map(u8::to_ascii_lowercase));
                 let chunk = Chunk { lower: &lower, start: chunk_start };
-                for m in ac.find_overlapping_iter(&lower) {
-                    pass.found(&chunk, m.pattern().as_usize(), chunk_start + m.start(), chunk_start + m.end());
+                set.find_all(&lower, &mut found);
+                for &(literal, start, end) in &found {
+                    pass.found(&chunk, literal as usize, chunk_start + start, chunk_start + end);
                 }
                 pass.end_chunk(&chunk);
                 chunk_start = chunk_end;
@@ -778,19 +779,10 @@ impl Scanner {
 /// starts in tens of microseconds; a pattern compiles in 30-1,200).
 const MIN_SHARED_COMPILES: usize = 4;
 
-/// The longest text searched through a [`TrigramIndex`] at start-up scale, not the automaton.
+/// The longest text searched through a [`TrigramIndex`] at start-up scale, not the literal set.
 const SMALL_TEXT: usize = 256 * 1024;
 
-/// The automaton over `literals`: a non-contiguous NFA at start-up (cheaper to build), else the
-/// faster contiguous form.
-fn automaton(literals: &[String], scale: Scale) -> Result<AhoCorasick, aho_corasick::BuildError> {
-    AhoCorasickBuilder::new()
-        .kind((scale == Scale::StartUp).then_some(AhoCorasickKind::NoncontiguousNFA))
-        .match_kind(MatchKind::Standard)
-        .build(literals)
-}
-
-/// How much text the automaton searches at a time: [`chunk_end`].
+/// How much text the literal set searches at a time: [`chunk_end`].
 const CHUNK: usize = 64 * 1024;
 
 /// The end of the chunk starting at `start`: past [`CHUNK`] bytes, at the end of a line.
@@ -814,7 +806,7 @@ fn owned(sets: Vec<Vec<String>>) -> Vec<Vec<Literal>> {
 
 /// The distinct literals, and what each stands for (`entries[spans[i]]` for literal `i`). A word
 /// often gates many patterns ("treatment" gates a dozen) and a phrase can sit in several lexicons:
-/// one automaton pattern per distinct literal means one match where there were a dozen.
+/// one scanned literal per distinct literal means one match where there were a dozen.
 fn distinct(mut literals: Vec<String>, entries: Vec<Entry>) -> (Vec<String>, Vec<Entry>, Vec<Range<u32>>) {
     // By text, then position (as a stable sort would order them): first by the first eight bytes
     // as one number (zero past the end: a literal that ends there is a prefix of the other, and
@@ -925,7 +917,7 @@ impl Chunk<'_> {
     }
 }
 
-/// The unit per pattern where its first required part was last seen. Automaton matches come in
+/// The unit per pattern where its first required part was last seen. The scan's matches come in
 /// order of their end and no gating literal contains a character that ends its pattern's unit, so
 /// each pattern's units are visited in order. Units lie within a line and chunks end at line ends,
 /// so every unit seen is complete, and checked, when its chunk ends ([`UnitGates::flush`]).
@@ -1255,7 +1247,7 @@ mod tests {
         texts.push("It doeſ not interact with alcohol. You can Keep drinking. I’m clean ſince May.".into());
         // Units: punctuation inside and around matches (a decimal, a thousands comma, brackets).
         texts.push("Only 2.5 mg, (or 1,000 mg!) \"take 10 mg\"; studies: show (it) works. #1 rehab? 95%.".into());
-        // Longer than a chunk of the automaton's search: matches on both sides of chunk ends.
+        // Longer than a chunk of the literal scan: matches on both sides of chunk ends.
         let all = texts.join("\n");
         assert!(all.len() > CHUNK, "{} bytes", all.len());
         texts.push(all);
@@ -1274,7 +1266,7 @@ mod tests {
             assert_eq!(lean.scan(text).by_matcher, found, "start-up scale differs on {text:?}");
         }
         let lean = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
-        // Start-up scale searches a text longer than SMALL_TEXT with an automaton, not an index.
+        // Start-up scale searches a text longer than SMALL_TEXT with the literal set, not an index.
         let mut long = String::new();
         for t in texts.iter().cycle() {
             if long.len() > SMALL_TEXT {
@@ -1283,8 +1275,34 @@ mod tests {
             long.push_str(t);
             long.push('\n');
         }
-        assert!(long.len() > SMALL_TEXT && lean.ac.get().is_none());
+        assert!(long.len() > SMALL_TEXT && lean.set.get().is_none());
         assert_eq!(lean.scan(&long).by_matcher, scanner.scan(&long).by_matcher);
-        assert!(lean.ac.get().is_some_and(Option::is_some), "start-up scale built its automaton");
+        assert!(lean.set.get().is_some(), "start-up scale built its literal set");
+    }
+
+    /// The literal set over the scanner's own literals finds what an automaton over them finds,
+    /// on every fixture page lowercased (the texts the scan searches), with and without user rules.
+    #[test]
+    fn literal_set_finds_what_an_automaton_finds_on_real_pages() {
+        let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut texts: Vec<Vec<u8>> = fixture_texts().iter().map(|t| t.to_ascii_lowercase().into_bytes()).collect();
+        texts.push(
+            b"take 300mg; 1,200 mg. \xe2\x80\x99studies show\xe2\x80\x99 it's 100% \xc5\xbfafe (95%) #1 [add".to_vec(),
+        );
+        let scanner = Scanner::new(&pack, Scale::Throughput).unwrap_or_else(|e| panic!("{e}"));
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&scanner.literals)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let set = PrefixSet::new(&scanner.literals);
+        let (mut found, mut total) = (Vec::new(), 0);
+        for text in &texts {
+            set.find_all(text, &mut found);
+            let expected: Vec<(u32, usize, usize)> =
+                ac.find_overlapping_iter(text).map(|m| (m.pattern().as_u32(), m.start(), m.end())).collect();
+            assert_eq!(found, expected);
+            total += found.len();
+        }
+        assert!(total > 10_000, "{total} literals found");
     }
 }

@@ -56,7 +56,7 @@ pub fn ascii_words(pattern: &str) -> String {
     out
 }
 
-/// Wraps a pattern case-insensitively. ASCII case folding (`(?i-u:)`) keeps the automaton small;
+/// Wraps a pattern case-insensitively. ASCII case folding (`(?i-u:)`) keeps the scan simple;
 /// patterns that need Unicode (`\p{Lu}`, `.`, negated classes) keep Unicode folding.
 pub fn case_insensitive(p: &str) -> String {
     if folds_ascii_only(p) {
@@ -99,7 +99,7 @@ fn literals_of(hir: &Hir, ascii_folded: bool) -> Option<Vec<String>> {
         // A cut inside a multi-byte character: keep whole characters only.
         let s = String::from_utf8_lossy(b);
         let s = s.trim_matches('\u{FFFD}');
-        // The automaton folds ASCII case only: where the pattern folds Unicode case, a non-ASCII
+        // The literal scan folds ASCII case only: where the pattern folds Unicode case, a non-ASCII
         // letter (é/É, µ/Μ) would need its other forms.
         let uncased = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
         if s.is_empty() || !(ascii_folded || s.chars().all(uncased)) {
@@ -125,7 +125,7 @@ pub struct Gates {
     /// [`collapsed`].
     pub phrases: Vec<Vec<String>>,
     /// Whether copy has the first phrase set more seldom than the first part (in [`SAMPLE`]):
-    /// then, where the scanner builds an automaton, the phrases gate the pattern in evenly spaced
+    /// then, where the scanner builds its literal set (throughput), the phrases gate the pattern in evenly spaced
     /// text (a unit whose white space is lone spaces is its own [`collapsed`] form, so each match
     /// there holds one of them as it is) and the first part only in the rest.
     pub phrase_gate: bool,
@@ -245,7 +245,7 @@ fn strongest_parts(hir: &Hir, ascii_folded: bool) -> Vec<Vec<String>> {
         (in_sample(l), std::cmp::Reverse(strength(l)), std::cmp::Reverse(shortest(l)), l.len())
     });
     // A further part pays only when its literals are long or rare: short common ones (`a`,
-    // digits) fire so often in the automaton that they cost more than the pattern runs they save.
+    // digits) fire so often in the literal scan that they cost more than the pattern runs they save.
     let mut kept: Vec<Vec<String>> = Vec::new();
     for set in sets {
         let cheap = set.iter().all(|l| l.len() >= MIN_EXTRA_GATE || rare(l));

@@ -6,6 +6,7 @@ mod cues;
 pub mod gates;
 pub(crate) mod hir_code;
 mod kinds;
+mod prefixes;
 mod trigrams;
 
 pub use kinds::shown;
