@@ -3,9 +3,11 @@
 
 use std::ops::Range;
 
-use regex::Regex;
+use std::sync::OnceLock;
 
-use super::compile::{all_in, Hits, ShortRegex};
+use regex_automata::{meta, Anchored, Input};
+
+use super::compile::{all_in, text_regex, Hits, ShortRegex};
 use super::CueLexicons;
 use crate::document::{BlockKind, Document};
 use crate::pack::{Gate, Pack};
@@ -94,14 +96,77 @@ fn has_four_digits(bytes: &[u8]) -> bool {
     false
 }
 
-fn marker_re() -> &'static Regex {
-    // 1: [23], [1, 2], [^note]   2: (2) after sentence punctuation   3: glued digits after a period
-    // 4: superscript digits
-    // A parenthesised number counts only right after sentence punctuation on the same line and
-    // when no digit follows it, so "help?\n(855) 430-9439" is a phone number, not a marker.
-    regex!(
-        r"(\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]|\[\^[\w-]+\])|[.!?][ \t]?(\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\))(?:[ \t]*(?:\n|$)|[ \t]+[^\d\s(])|[a-z)\]]\.(\d{1,3}(?:,\d{1,3})*)(?:\s|$)|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)",
-    )
+// 1: [23], [1, 2], [^note]   2: (2) after sentence punctuation   3: glued digits after a period
+// 4: superscript digits
+// A parenthesised number counts only right after sentence punctuation on the same line and
+// when no digit follows it, so "help?\n(855) 430-9439" is a phone number, not a marker.
+const MARKER: &str = r"(\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]|\[\^[\w-]+\])|[.!?][ \t]?(\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\))(?:[ \t]*(?:\n|$)|[ \t]+[^\d\s(])|[a-z)\]]\.(\d{1,3}(?:,\d{1,3})*)(?:\s|$)|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)";
+
+fn marker_re() -> &'static meta::Regex {
+    static CELL: OnceLock<meta::Regex> = OnceLock::new();
+    CELL.get_or_init(|| text_regex(MARKER))
+}
+
+/// Every position of `text` where a match of [`MARKER`] can start, ascending: a `[`; sentence
+/// punctuation before a `(`, with a space or tab between or not; a lowercase letter, `)` or `]`
+/// before a full stop and a digit (`\d` is ASCII, [`super::gates::ascii_words`]); a superscript
+/// digit. Each of the regex's branches starts so. No branch starts with a letter class the regex
+/// engine could find as a literal, so a search of the whole text ran its lazy DFA over every byte.
+fn marker_starts(text: &[u8]) -> Vec<usize> {
+    let sentence_end = |i: Option<usize>| i.is_some_and(|i| matches!(text[i], b'.' | b'!' | b'?'));
+    let mut starts = Vec::new();
+    for q in memchr::memchr3_iter(b'[', b'(', b'.', text) {
+        match text[q] {
+            b'[' => starts.push(q),
+            b'(' => {
+                if sentence_end(q.checked_sub(1)) {
+                    starts.push(q - 1);
+                } else if q >= 2 && matches!(text[q - 1], b' ' | b'\t') && sentence_end(Some(q - 2)) {
+                    starts.push(q - 2);
+                }
+            }
+            _ => {
+                if q > 0
+                    && matches!(text[q - 1], b'a'..=b'z' | b')' | b']')
+                    && text.get(q + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    starts.push(q - 1);
+                }
+            }
+        }
+    }
+    // ¹ ² ³ are U+00B9, U+00B2, U+00B3; ⁰ and ⁴..⁹ are U+2070, U+2074..U+2079.
+    for q in memchr::memchr2_iter(0xC2, 0xE2, text) {
+        if matches!(text.get(q..q + 2), Some([0xC2, 0xB2 | 0xB3 | 0xB9]))
+            || matches!(text.get(q..q + 3), Some([0xE2, 0x81, 0xB0 | 0xB4..=0xB9]))
+        {
+            starts.push(q);
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// The citation markers of `text` (the span of the group that matched), as the regex's matches
+/// over the whole text would give them: the regex tried anchored at each [`marker_starts`]
+/// position past the last match, leftmost first.
+fn marker_spans(text: &str) -> Vec<Range<usize>> {
+    let re = marker_re();
+    let mut caps = re.create_captures();
+    let (mut out, mut end) = (Vec::new(), 0);
+    for start in marker_starts(text.as_bytes()) {
+        if start < end {
+            continue;
+        }
+        re.search_captures(&Input::new(text).range(start..).anchored(Anchored::Yes), &mut caps);
+        let Some(m) = caps.get_match() else { continue };
+        end = m.end();
+        if let Some(group) = (1..=4).find_map(|i| caps.get_group(i)) {
+            out.push(group.range());
+        }
+    }
+    out
 }
 
 impl<'a> Analysis<'a> {
@@ -113,11 +178,7 @@ impl<'a> Analysis<'a> {
                     || b.kind != BlockKind::Heading && is_reference_entry(t)
             });
         let mut markers = Vec::new();
-        for c in marker_re().captures_iter(&doc.text) {
-            let Some(m) = (1..=4).find_map(|i| c.get(i)) else {
-                continue;
-            };
-            let span = m.start()..m.end();
+        for span in marker_spans(&doc.text) {
             // A marker inside a link or with a link right after it resolves too.
             let linked = doc.links.iter().any(|l| l.start <= span.start && span.end <= l.end);
             markers.push(Marker { span, resolved: has_references || linked });
@@ -235,8 +296,34 @@ pub(crate) fn warm_for(text: Option<&str>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_four_digits, is_reference_entry, looks_like_citation};
+    use super::{has_four_digits, is_reference_entry, looks_like_citation, marker_spans, MARKER};
     use proptest::prelude::*;
+
+    /// The search `marker_spans` replaced: the regex over the whole text, leftmost first.
+    fn markers_by_regex(t: &str) -> Vec<std::ops::Range<usize>> {
+        let re = crate::engine::compile::fast_regex(MARKER);
+        re.captures_iter(t).filter_map(|c| (1..=4).find_map(|i| c.get(i)).map(|m| m.range())).collect()
+    }
+
+    #[test]
+    fn markers_are_found_where_the_regex_finds_them() {
+        let mut n = 0;
+        let mut pages = Vec::new();
+        for dir in ["fixtures/pages", "fixtures/seeds", "fixtures/html-seeds", "fixtures/cross-file"] {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                pages.extend(std::fs::read_to_string(entry.path()).ok());
+            }
+        }
+        pages
+            .push("Safe.[1] Works (2) and.3 more.¹²\nCall (855) 430-9439. It helps! (4)\nx.5,6 [^a-b] [1, 2–3]".into());
+        assert!(pages.len() > 10);
+        for page in &pages {
+            let found = marker_spans(page);
+            assert_eq!(found, markers_by_regex(page));
+            n += found.len();
+        }
+        assert!(n >= 10, "{n} markers");
+    }
 
     /// The single regex `is_reference_entry` replaced (with the same cheap checks around it).
     fn oracle(t: &str) -> bool {
@@ -275,6 +362,19 @@ mod tests {
         fn four_digits_in_a_row_found_as_a_window_finds_them(text in "[0-9a ٣é]{0,40}") {
             let window = text.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit));
             prop_assert_eq!(has_four_digits(text.as_bytes()), window, "{:?}", text);
+        }
+
+        /// Texts built from what the marker regex's branches start and end with find the markers
+        /// the regex finds over the whole text: overlapping candidates, phone numbers, decimals,
+        /// superscripts, Unicode digits and spaces the ASCII `\d` does not take.
+        #[test]
+        fn markers_agree_with_the_whole_text_regex(parts in proptest::collection::vec(
+            prop::sample::select(vec!["[", "]", "^", "(", ")", ".", "!", "?", " ", "\t", "\n", "1", "23", "4567",
+                ",", "–", "-", "a", "z", "A", "é", "¹", "²", "⁴", "⁰", "x_y", "٣", "note", "\u{a0}", "[1]", "(2)", ".3"]),
+            0..40,
+        )) {
+            let t: String = parts.concat();
+            prop_assert_eq!(marker_spans(&t), markers_by_regex(&t), "{:?}", t);
         }
 
         /// Short blocks built from the pieces the pattern cares about agree with the regex.
