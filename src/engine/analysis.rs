@@ -308,12 +308,7 @@ mod tests {
     #[test]
     fn markers_are_found_where_the_regex_finds_them() {
         let mut n = 0;
-        let mut pages = Vec::new();
-        for dir in ["fixtures/pages", "fixtures/seeds", "fixtures/html-seeds", "fixtures/cross-file"] {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                pages.extend(std::fs::read_to_string(entry.path()).ok());
-            }
-        }
+        let mut pages = crate::engine::compile::fixture_pages();
         pages
             .push("Safe.[1] Works (2) and.3 more.¹²\nCall (855) 430-9439. It helps! (4)\nx.5,6 [^a-b] [1, 2–3]".into());
         assert!(pages.len() > 10);

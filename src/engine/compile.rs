@@ -1084,6 +1084,18 @@ fn next_char(text: &str, at: usize) -> usize {
     text[at..].chars().next().map_or(text.len() + 1, |c| at + c.len_utf8())
 }
 
+/// Every page in `fixtures/` (text, Markdown, HTML), for tests that compare a search with the one
+/// it replaced on real copy.
+#[cfg(test)]
+pub(crate) fn fixture_pages() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    ignore::Walk::new(dir)
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt" || x == "md" || x == "html"))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1184,12 +1196,7 @@ mod tests {
     /// Every fixture page, and each again with its white space varied (two spaces, a tab, a
     /// no-break or thin space, a mix) where the phrase checks must see through it.
     fn fixture_texts() -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-        let pages: Vec<String> = ignore::Walk::new(dir)
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "txt" || x == "md" || x == "html"))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .collect();
+        let pages = fixture_pages();
         let spaces = ["  ", "\t", "\u{a0}", " ", "\u{2009}", " \u{a0}\t", " "];
         let varied = pages.iter().map(|page| {
             let mut n = 0;
@@ -1281,7 +1288,7 @@ mod tests {
     }
 
     /// The literal set over the scanner's own literals finds what an automaton over them finds,
-    /// on every fixture page lowercased (the texts the scan searches), with and without user rules.
+    /// on every fixture page lowercased (the texts the scan searches), its white space varied.
     #[test]
     fn literal_set_finds_what_an_automaton_finds_on_real_pages() {
         let pack = Pack::embedded().unwrap_or_else(|e| panic!("{e}"));

@@ -169,7 +169,10 @@ fn folded(word: u64) -> u32 {
 
 /// The literals of a set, filed by their first bytes in three tiers by length.
 pub(crate) struct PrefixSet {
-    literals: Vec<Box<[u8]>>,
+    /// Every literal's bytes, one after another (literal `i` is `bytes[starts[i]..starts[i + 1]]`):
+    /// the part past the first sixteen bytes is compared from here.
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
     /// One to three bytes: filed under their first two bytes (a one-byte literal under every pair
     /// it starts), the bitmap indexed by the pair itself.
     short_bits: Bitmap,
@@ -186,10 +189,15 @@ impl PrefixSet {
     /// The set of `literals`; a literal's id is its index (ids are `u32`: a set of four billion
     /// literals would not fit in memory anyway).
     pub(crate) fn new<L: AsRef<[u8]>>(literals: &[L]) -> PrefixSet {
-        let literals: Vec<Box<[u8]>> = literals.iter().map(|l| Box::from(l.as_ref())).collect();
+        let mut bytes = Vec::with_capacity(literals.iter().map(|l| l.as_ref().len()).sum());
+        let mut starts = Vec::with_capacity(literals.len() + 1);
+        starts.push(0);
         let mut bits = [Bitmap::new(), Bitmap::new()];
         let mut tiers: [Vec<(u32, Filed)>; 3] = Default::default();
         for (id, lit) in literals.iter().enumerate() {
+            let lit = lit.as_ref();
+            bytes.extend_from_slice(lit);
+            starts.push(bytes.len());
             let filed = Filed::new(id, lit);
             match lit.len() {
                 0 => {}
@@ -217,7 +225,13 @@ impl PrefixSet {
         }
         let [short_bits, long_bits] = bits;
         let [short, medium, long] = tiers.map(Buckets::new);
-        PrefixSet { literals, short_bits, short, long_bits, medium, long }
+        PrefixSet { bytes, starts, short_bits, short, long_bits, medium, long }
+    }
+
+    /// The bytes of literal `id`.
+    fn literal(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        &self.bytes[self.starts[id]..self.starts[id + 1]]
     }
 
     /// Every occurrence of every literal in `hay`, as `(literal, start, end)`, appended to `out`
@@ -269,9 +283,9 @@ impl PrefixSet {
                 let same = match hay.get(i + 8..i + 16).and_then(|b| b.first_chunk::<8>()) {
                     Some(&b) => {
                         u64::from_le_bytes(b) & f.next_mask == f.next
-                            && (f.len <= 16 || hay[i + 16..end] == self.literals[f.id as usize][16..])
+                            && (f.len <= 16 || hay[i + 16..end] == self.literal(f.id)[16..])
                     }
-                    None => hay[i + 8..end] == self.literals[f.id as usize][8..],
+                    None => hay[i + 8..end] == self.literal(f.id)[8..],
                 };
                 if same {
                     push(out, f.id, i, end);
@@ -283,7 +297,7 @@ impl PrefixSet {
 
 impl std::fmt::Debug for PrefixSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PrefixSet").field("literals", &self.literals.len()).finish_non_exhaustive()
+        f.debug_struct("PrefixSet").field("literals", &(self.starts.len() - 1)).finish_non_exhaustive()
     }
 }
 
