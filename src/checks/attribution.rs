@@ -110,7 +110,7 @@ pub fn reviewer_attribution(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
         let text = doc.slice(&b.span);
         // Most blocks are turned away by their first letter before their words are counted.
         let first = text.as_bytes().first().map(u8::to_ascii_lowercase);
-        if !first.is_some_and(|c| REVIEWED_FIRST.contains(&c)) || text.split_whitespace().nth(14).is_some() {
+        if !first.is_some_and(|c| REVIEWED_FIRST.contains(&c)) || crate::segment::more_words_than(text, 14) {
             continue;
         }
         let Some(c) = reviewed_line().captures(text) else {
@@ -143,10 +143,10 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
     let mut medical_reviewer = false;
     for b in &doc.blocks {
         let text = doc.slice(&b.span);
-        if text.len() > 240 || !text.as_bytes().windows(8).any(|w| w.eq_ignore_ascii_case(b"reviewed")) {
+        if text.len() > 240 || !super::contains_ignore_ascii_case(text.as_bytes(), b"reviewed") {
             continue;
         }
-        if text.split_whitespace().nth(16).is_some() {
+        if crate::segment::more_words_than(text, 16) {
             continue;
         }
         if let Some(c) = medical_review().captures(text) {
@@ -183,7 +183,7 @@ pub fn author_credentials(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOu
     }
     for b in doc.blocks.iter().take(6) {
         let text = doc.slice(&b.span);
-        if text.split_whitespace().nth(8).is_some() {
+        if crate::segment::more_words_than(text, 8) {
             continue;
         }
         if let Some(c) = author_line().captures(text) {
@@ -210,10 +210,8 @@ const NAMING_HINTS: &[&str] = &["review", "verified", "fact-checked", "fact chec
 /// Compiles the regexes only pages naming a reviewer or an author run (team names, credentials,
 /// medical reviews): for `text` if it has a [`NAMING_HINTS`] word; `None`: now.
 pub(super) fn warm_for(text: Option<&str>) {
-    let names = |text: &str| {
-        let bytes = text.as_bytes();
-        NAMING_HINTS.iter().any(|w| bytes.windows(w.len()).any(|b| b.eq_ignore_ascii_case(w.as_bytes())))
-    };
+    let names =
+        |text: &str| NAMING_HINTS.iter().any(|w| super::contains_ignore_ascii_case(text.as_bytes(), w.as_bytes()));
     if text.is_none_or(names) {
         team_only();
         credential();

@@ -38,7 +38,7 @@ fn short_item_run(a: &Analysis, from: usize) -> bool {
     let short = |i: usize| {
         a.doc.blocks.get(i).is_some_and(|b| {
             let t = a.doc.slice(&b.span);
-            !t.ends_with('.') && t.split_whitespace().take(9).count() <= 8
+            !t.ends_with('.') && crate::segment::words_up_to(t, 9) <= 8
         })
     };
     short(from) && short(from + 1)
@@ -157,7 +157,7 @@ pub fn duplicated_paragraph(a: &Analysis, idx: usize, rule: &Rule, out: &mut Doc
     let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, b) in a.doc.blocks.iter().enumerate() {
         let text = a.doc.slice(&b.span);
-        if text.split_whitespace().nth(min_words.saturating_sub(1)).is_none() {
+        if !crate::segment::more_words_than(text, min_words.saturating_sub(1)) {
             continue;
         }
         let firsts = seen.entry(normalized_hash(text, KEY_BYTES)).or_default();
@@ -180,7 +180,7 @@ pub fn keyword_stuffing(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutc
     let mut groups: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, b) in a.doc.blocks.iter().enumerate() {
         let text = a.doc.slice(&b.span);
-        let words = text.split_whitespace().take(9).count();
+        let words = crate::segment::words_up_to(text, 9);
         if (3..=8).contains(&words) {
             groups.entry(normalized_hash(text.trim_end_matches(['?', '.', '!']), usize::MAX)).or_default().push(i);
         }

@@ -103,7 +103,7 @@ pub(crate) fn looks_like_heading(text: &str) -> bool {
     if text.ends_with(['.', ',', ';', ':']) || text.contains('\n') || is_list_item(text) {
         return false;
     }
-    let words = text.split_whitespace().take(13).count();
+    let words = crate::segment::words_up_to(text, 13);
     words > 0 && words <= 12
 }
 

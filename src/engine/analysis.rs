@@ -275,7 +275,7 @@ impl<'a> Analysis<'a> {
 
 /// Reference entries name authors and a year and usually a title with a period.
 fn looks_like_citation(t: &str) -> bool {
-    t.matches('.').nth(1).is_some() && t.split_whitespace().nth(4).is_some()
+    t.matches('.').nth(1).is_some() && crate::segment::more_words_than(t, 4)
 }
 
 /// Compiles this module's regexes that every page needs (start-up warms them on another core

@@ -42,7 +42,7 @@ impl Analysis<'_> {
 
     /// Whether at most `window` words stand between `a` and `b` (counted only up to one past it).
     fn within_words(&self, a: usize, b: usize, window: usize) -> bool {
-        b <= a || self.text(&(a..b)).split_whitespace().nth(window).is_none()
+        b <= a || !crate::segment::more_words_than(self.text(&(a..b)), window)
     }
 
     /// Whether a negation cue governs `span` (before it, same clause, within the window, not a
