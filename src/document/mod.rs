@@ -294,12 +294,15 @@ impl Builder {
         let mut blocks = Vec::with_capacity(self.blocks.len());
         let mut sentences = Vec::new();
         let mut section = 0;
+        let mut found = Vec::new();
         for (i, (kind, span)) in self.blocks.into_iter().enumerate() {
             if kind == BlockKind::Heading && i > 0 {
                 section += 1;
             }
             let first = sentences.len();
-            for s in crate::segment::sentences(&self.text[span.clone()]) {
+            found.clear();
+            crate::segment::sentences_into(&self.text[span.clone()], &mut found);
+            for s in &found {
                 sentences.push(Sentence { span: span.start + s.start..span.start + s.end, block: i });
             }
             blocks.push(Block { kind, span, section, sentences: first..sentences.len() });
