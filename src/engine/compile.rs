@@ -745,9 +745,10 @@ impl Scanner {
         };
         let mut pass = LiteralPass { scanner: self, text, by_matcher, runs: Vec::new(), folded: false, gates };
         // The text is searched ASCII-lowercased (same offsets) and every literal is lowercase.
-        let mut lower = Vec::new();
+        // The buffers are the thread's, kept from its last page: a page's matches grew a new
+        // vector through nine reallocations.
+        let (mut lower, mut found) = SCAN_BUFFERS.take();
         if let Some(set) = self.set_for(text.len()) {
-            let mut found = Vec::new();
             // A chunk of whole lines at a time when no literal holds a line break, so a large file
             // is not copied whole.
             let mut chunk_start = 0;
@@ -771,8 +772,31 @@ impl Scanner {
             }
             pass.end_chunk(&chunk);
         }
+        SCAN_BUFFERS.set(retained(lower, found));
         (pass.by_matcher, pass.runs, pass.folded)
     }
+}
+
+thread_local! {
+    /// The literal pass's buffers ([`Scanner::scan_literals`]): the lowercased text (a chunk of
+    /// it) and the matches of the literal set in it.
+    #[allow(clippy::type_complexity)]
+    static SCAN_BUFFERS: std::cell::Cell<(Vec<u8>, Vec<(u32, usize, usize)>)> = const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
+/// The buffers to keep for the thread's next page: cleared, and dropped when a large file made
+/// them large (memory stays bounded by what one page needs, not the largest file seen).
+fn retained(mut lower: Vec<u8>, mut found: Vec<(u32, usize, usize)>) -> (Vec<u8>, Vec<(u32, usize, usize)>) {
+    const KEEP: usize = 1 << 20;
+    lower.clear();
+    found.clear();
+    if lower.capacity() > KEEP {
+        lower = Vec::new();
+    }
+    if found.capacity() > KEEP / 16 {
+        found = Vec::new();
+    }
+    (lower, found)
 }
 
 /// The fewest patterns a page needs compiled for a second thread to share the work (one thread
@@ -1100,6 +1124,14 @@ pub(crate) fn fixture_pages() -> Vec<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_thread_keeps_small_scan_buffers_and_drops_large_ones() {
+        let (lower, found) = retained(Vec::with_capacity(4096), vec![(1, 2, 3); 10]);
+        assert!(lower.capacity() >= 4096 && found.capacity() >= 10 && found.is_empty());
+        let (lower, found) = retained(vec![b'a'; 2 << 20], Vec::with_capacity(1 << 20));
+        assert_eq!((lower.capacity(), found.capacity()), (0, 0));
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
