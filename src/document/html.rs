@@ -253,10 +253,11 @@ pub(super) fn parse_into(b: &mut Builder, source: &str, range: Range<usize>, ski
             Token::EndTag(tag) => end_tag(&mut st, &lossy(&tag.name).to_ascii_lowercase()),
             Token::String(s) => {
                 let raw = s.span.start + base..s.span.end + base;
+                // Borrowed, not copied: the text is valid UTF-8 (the input is a `&str`).
+                let text = String::from_utf8_lossy(&s.value);
                 if st.json_ld {
-                    read_json_ld(&mut st.b, source, raw, &lossy(&s.value));
+                    read_json_ld(&mut st.b, source, raw, &text);
                 } else if st.hidden == 0 {
-                    let text = lossy(&s.value);
                     st.push_text(raw, &text);
                 }
             }
