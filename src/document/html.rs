@@ -126,12 +126,22 @@ impl State<'_> {
             self.space = false;
             return;
         }
-        if self.source.get(raw.clone()) == Some(decoded) {
-            self.push_verbatim(decoded, raw.start);
-            return;
-        }
-        for (c, src) in align(self.source, raw, decoded) {
-            self.push_char(c, src);
+        let raw_text = self.source.get(raw.clone()).unwrap_or("");
+        // What `align` pairs, a stretch at a time: up to the next `&` or carriage return the
+        // source is the text as it is, and such a stretch goes in one push when the decoded text
+        // has the same bytes there; each entity or line break is one aligned character.
+        let (mut i, mut j) = (0, 0);
+        while let Some(dc) = decoded.get(j..).and_then(|d| d.chars().next()) {
+            let rest = &raw_text.as_bytes()[i.min(raw_text.len())..];
+            let k = memchr::memchr2(b'&', b'\r', rest).unwrap_or(rest.len());
+            if k > 0 && decoded.as_bytes().get(j..j + k) == Some(&rest[..k]) {
+                self.push_verbatim(&raw_text[i..i + k], raw.start + i);
+                (i, j) = (i + k, j + k);
+                continue;
+            }
+            let (src, next) = align_step(raw_text, &raw, i, dc);
+            self.push_char(dc, src);
+            (i, j) = (next, j + dc.len_utf8());
         }
     }
 
@@ -170,38 +180,44 @@ impl State<'_> {
 /// its two bytes.
 fn align(source: &str, raw: Range<usize>, decoded: &str) -> Vec<(char, Range<usize>)> {
     let raw_text = source.get(raw.clone()).unwrap_or("");
-    let rb = raw_text.as_bytes();
     let mut out = Vec::with_capacity(decoded.len());
     let mut i = 0;
     for dc in decoded.chars() {
-        let rest = &raw_text[i.min(raw_text.len())..];
-        let rc = rest.chars().next();
-        let at = raw.start + i;
-        if rc == Some('&')
-            && (dc != '&' || rest.starts_with("&amp;") || rest.starts_with("&#38;") || rest.starts_with("&#x26;"))
-        {
-            let mut k = i + 1;
-            while k < rb.len() && (rb[k].is_ascii_alphanumeric() || rb[k] == b'#') {
-                k += 1;
-            }
-            if k < rb.len() && rb[k] == b';' {
-                k += 1;
-            }
-            out.push((dc, at..raw.start + k));
-            i = k;
-        } else if rc == Some('\r') && dc == '\n' {
-            let len = if rest.starts_with("\r\n") { 2 } else { 1 };
-            out.push((dc, at..at + len));
-            i += len;
-        } else if let Some(rc) = rc {
-            // Equal characters, or a replacement (NUL -> U+FFFD): map to the raw character.
-            out.push((dc, at..at + rc.len_utf8()));
-            i += rc.len_utf8();
-        } else {
-            out.push((dc, raw.end..raw.end));
-        }
+        let (src, next) = align_step(raw_text, &raw, i, dc);
+        out.push((dc, src));
+        i = next;
     }
     out
+}
+
+/// The source range of decoded character `dc`, whose source starts at byte `i` of `raw_text`
+/// (the page's `raw`), and the byte after it (see [`align`]).
+fn align_step(raw_text: &str, raw: &Range<usize>, i: usize, dc: char) -> (Range<usize>, usize) {
+    let start = raw.start;
+    let rb = raw_text.as_bytes();
+    let rest = &raw_text[i.min(raw_text.len())..];
+    let rc = rest.chars().next();
+    let at = start + i;
+    if rc == Some('&')
+        && (dc != '&' || rest.starts_with("&amp;") || rest.starts_with("&#38;") || rest.starts_with("&#x26;"))
+    {
+        let mut k = i + 1;
+        while k < rb.len() && (rb[k].is_ascii_alphanumeric() || rb[k] == b'#') {
+            k += 1;
+        }
+        if k < rb.len() && rb[k] == b';' {
+            k += 1;
+        }
+        (at..start + k, k)
+    } else if rc == Some('\r') && dc == '\n' {
+        let len = if rest.starts_with("\r\n") { 2 } else { 1 };
+        (at..at + len, i + len)
+    } else if let Some(rc) = rc {
+        // Equal characters, or a replacement (NUL -> U+FFFD): map to the raw character.
+        (at..at + rc.len_utf8(), i + rc.len_utf8())
+    } else {
+        (raw.end..raw.end, i)
+    }
 }
 
 fn attr<'t>(
@@ -461,6 +477,38 @@ mod tests {
             whole.b.end();
             each.b.end();
             prop_assert_eq!(format!("{:?}", whole.b), format!("{:?}", each.b));
+        }
+    }
+
+    proptest! {
+        /// A text node with entities, line breaks and NULs pushed stretch by stretch builds what
+        /// the character by character pairing of `align` builds: text, offset map and blocks.
+        #[test]
+        fn text_nodes_push_as_their_aligned_characters_do(
+            pieces in proptest::collection::vec(prop::sample::select(vec![
+                "a", "b", " ", "é", "\u{a0}", "&amp;", "&rsquo;", "&#8212;", "&#38;", "&nbsp;", "&lt", "&",
+                "&x;", "x;", "\r\n", "\r", "\n", "\0", "\t",
+            ]), 0..14),
+            space in any::<bool>(),
+        ) {
+            let source = format!("<p>{}", pieces.concat());
+            let mut emitter = DefaultEmitter::<usize>::new_with_span();
+            emitter.naively_switch_states(true);
+            let (mut stretches, mut chars) = (state(&source, space), state(&source, space));
+            for token in Tokenizer::new_with_emitter(source.as_str(), emitter).flatten() {
+                if let Token::String(s) = token {
+                    let raw = s.span.start..s.span.end;
+                    let decoded = String::from_utf8_lossy(&s.value);
+                    stretches.push_text(raw.clone(), &decoded);
+                    for (c, src) in align(&source, raw, &decoded) {
+                        chars.push_char(c, src);
+                    }
+                }
+            }
+            prop_assert_eq!(stretches.space, chars.space);
+            stretches.b.end();
+            chars.b.end();
+            prop_assert_eq!(format!("{:?}", stretches.b), format!("{:?}", chars.b));
         }
     }
 
