@@ -30,6 +30,7 @@ macro_rules! short_regex {
 }
 
 pub mod baseline;
+pub(crate) mod bytescan;
 pub mod checks;
 pub mod cli;
 pub mod config;

@@ -11,14 +11,8 @@ const ABBREVIATIONS: &[&str] = &[
     "lic", "rev", "gen", "sen", "rep", "mt", "ft",
 ];
 
-/// Splits `text` (one block) into sentence ranges, trimmed of surrounding white space.
-pub fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    sentences_into(text, &mut out);
-    out
-}
-
-/// [`sentences`], appended to `out`: a document's blocks share one vector.
+/// Splits `text` (one block) into sentence ranges, trimmed of surrounding white space, appended
+/// to `out` (a document's blocks share one vector).
 pub fn sentences_into(text: &str, out: &mut Vec<Range<usize>>) {
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -89,26 +83,18 @@ pub fn sentences_into(text: &str, out: &mut Vec<Range<usize>>) {
 /// as one number; a character past ASCII is decoded (`split_whitespace` decodes every character:
 /// 2% of the instructions of a run over 10 MB of text pages, in the checks that asked).
 pub fn words_up_to(text: &str, max: usize) -> usize {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::bytescan::{all_ascii, count, equal, within};
     let bytes = text.as_bytes();
     // `white_before`: whether the byte before `i` ended white space (or `i` is the start).
     let (mut words, mut white_before, mut i) = (0usize, true, 0usize);
     while words < max {
         if let Some(&chunk) = bytes.get(i..).and_then(|b| b.first_chunk::<8>()) {
             let x = u64::from_le_bytes(chunk);
-            if x & HIGH == 0 {
-                // Per byte (each below 0x80, so no sum carries into the next byte), the high bit
-                // of: b + 0x77 (b >= 9), b + 0x72 (b >= 14), (b ^ 0x20) + 0x7F (b != space).
-                let tab_to_cr = (x + 0x77 * LOW) & !(x + 0x72 * LOW);
-                let space = !((x ^ (0x20 * LOW)) + 0x7F * LOW);
-                let white = (tab_to_cr | space) & HIGH;
+            if all_ascii(x) {
+                // Tab to carriage return, and space: `char::is_whitespace` in ASCII.
+                let white = within(x, b'\t', b'\r') | equal(x, b' ');
                 let before = (white << 8) | if white_before { 0x80 } else { 0 };
-                // The starts' high bits, summed by one multiply (the top byte gathers every byte;
-                // `count_ones` is a long sequence without the POPCNT instruction, which the
-                // baseline x86-64 target does not assume).
-                let starts = (!white & before & HIGH) >> 7;
-                words += (starts.wrapping_mul(LOW) >> 56) as usize;
+                words += count(!white & before);
                 white_before = white >> 63 != 0;
                 i += 8;
                 continue;
@@ -191,7 +177,9 @@ mod tests {
     use proptest::strategy::Strategy;
 
     fn split(t: &str) -> Vec<&str> {
-        sentences(t).into_iter().map(|r| &t[r]).collect()
+        let mut found = Vec::new();
+        sentences_into(t, &mut found);
+        found.into_iter().map(|r| &t[r]).collect()
     }
 
     #[test]

@@ -12,7 +12,6 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use memchr::memmem::Finder;
 use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Input};
@@ -22,6 +21,7 @@ use super::gates::{case_insensitive, collapsed, gate_literals, unit_delimiters};
 use super::hir_code;
 use super::prefixes::PrefixSet;
 use super::trigrams::TrigramIndex;
+use crate::bytescan::{self, AnyOf};
 use crate::pack::{MatcherId, Pack};
 
 /// Size limit for user regexes (a huge pattern is a config error, not a hang).
@@ -130,7 +130,7 @@ struct Pattern {
     finders: Box<[OnceLock<Vec<Finder<'static>>>]>,
     /// One searcher for all phrases of the first phrase set, at throughput scale: see
     /// [`Pattern::has_first_phrase`]. Built the first time a unit is checked.
-    first_phrases: OnceLock<PhraseSearcher>,
+    first_phrases: OnceLock<AnyOf>,
     /// Index of its unit table in [`Scanner::units`].
     unit: usize,
     /// Whether its first phrase set is in the literal scan ([`Entry::PhraseGate`]): an evenly spaced
@@ -191,7 +191,7 @@ impl Pattern {
     /// about a microsecond: on the fixture pages, 84% of the units a pattern's gates open lack the
     /// phrase (counted over 10 MB of them).
     fn has_first_phrase(&self, lower: &[u8]) -> bool {
-        self.first_phrases.get_or_init(|| PhraseSearcher::new(&self.also[self.parts])).is_in(lower)
+        self.first_phrases.get_or_init(|| AnyOf::new(&self.also[self.parts])).is_in(lower)
     }
 
     /// Builds the forward NFA, and for [`Scale::Throughput`] the reverse NFA and a lazy DFA; never
@@ -250,36 +250,6 @@ impl Pattern {
                 out.push(m.range());
             }
             Some(m.end())
-        }
-    }
-}
-
-/// A search for any of a few literals: Teddy (SIMD) where the machine has it, else an automaton.
-#[derive(Debug)]
-enum PhraseSearcher {
-    Packed(aho_corasick::packed::Searcher),
-    Automaton(AhoCorasick),
-    /// The literals would not build into a searcher: every text is taken to hold one.
-    Any,
-}
-
-impl PhraseSearcher {
-    fn new(literals: &[Literal]) -> PhraseSearcher {
-        let bytes = || literals.iter().map(|l| l.as_bytes());
-        if let Some(packed) = aho_corasick::packed::Searcher::new(bytes()) {
-            return PhraseSearcher::Packed(packed);
-        }
-        match AhoCorasick::new(bytes()) {
-            Ok(ac) => PhraseSearcher::Automaton(ac),
-            Err(_) => PhraseSearcher::Any,
-        }
-    }
-
-    fn is_in(&self, text: &[u8]) -> bool {
-        match self {
-            PhraseSearcher::Packed(s) => s.find(text).is_some(),
-            PhraseSearcher::Automaton(ac) => ac.is_match(text),
-            PhraseSearcher::Any => true,
         }
     }
 }
@@ -1074,20 +1044,11 @@ fn unit_around(bytes: &[u8], at: usize, table: usize, tables: &[[bool; 256]]) ->
     start..end
 }
 
-/// Whether none of eight bytes can end a unit: all ASCII, none a line feed, none in `!`..=`?`
-/// (0x21-0x3F), where every [`UNIT_CANDIDATES`](super::gates::UNIT_CANDIDATES) character lies.
-/// Per byte (each below 0x80, so no sum carries), the high bit of b + 0x5F (b >= 0x21), of
-/// b + 0x40 (b >= 0x40), and of (b ^ 0x0A) + 0x7F (b is not a line feed).
+/// Whether none of eight bytes can end a unit: all ASCII, none a line feed, none in `!`..=`?`,
+/// where every [`UNIT_CANDIDATES`](super::gates::UNIT_CANDIDATES) character lies.
 #[inline]
 fn ends_none(x: u64) -> bool {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    if x & HIGH != 0 {
-        return false;
-    }
-    let punctuation = (x + 0x5F * LOW) & !(x + 0x40 * LOW);
-    let line_feed = !((x ^ (0x0A * LOW)) + 0x7F * LOW);
-    (punctuation | line_feed) & HIGH == 0
+    bytescan::all_ascii(x) && (bytescan::within(x, b'!', b'?') | bytescan::equal(x, b'\n')) == 0
 }
 
 /// The first byte at or after `from` that `ends` marks: eight bytes at a time where
