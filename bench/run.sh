@@ -70,6 +70,14 @@ else
   echo "single 3.8 KB page: $(( (end - start) / 20000000 )) ms per run (mean of 20)"
 fi
 
+# Start-up scale with many files (a pre-commit hook on a batch of snippets): 300 pages of one
+# paragraph each, cut from the seed pages, ~100 KB in all.
+mkdir -p "$WORK/short"
+awk -v dir="$WORK/short" 'BEGIN { RS = "" } { p[n++] = $0 } END { for (i = 0; i < 300; i++) print p[i % n] > (dir "/p" i ".txt") }' fixtures/seeds/*.txt
+if command -v hyperfine > /dev/null; then
+  hyperfine -N --warmup 2 --runs 10 -i "$BIN check $WORK/short" 2>/dev/null | grep -E "Time|Range" | sed 's/^/300 one-paragraph pages: /'
+fi
+
 if command -v rg > /dev/null; then
   bytes=$(du -sb "$WORK/txt-many" | cut -f1)
   secs=$( { /usr/bin/time -f "%e" rg -c -i -F -f "$WORK/phrases.txt" "$WORK/txt-many" > /dev/null || true; } 2>&1 | tail -1 )

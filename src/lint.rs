@@ -759,7 +759,7 @@ impl Pair {
             code: rule.code.clone(),
             name: rule.name.clone(),
             severity: rule.severity,
-            message: format!("{} (in {other_path})", render(&rule.message, &args)),
+            message: [&render(&rule.message, &args), " (in ", &other_path, ")"].concat(),
             label: "the reassuring claim".into(),
             span: r.span.clone(),
             related: vec![Related { path: other_path, span: h.span.clone(), message: label, repeat: false }],

@@ -46,7 +46,7 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Do
         let text = doc.slice(&b.span);
         let next = doc.blocks.get(i + 1).map_or("", |n| doc.slice(&n.span));
         let prev = i.checked_sub(1).map_or("", |p| doc.slice(&doc.blocks[p].span));
-        let joined = format!("{prev} {text} {next}");
+        let joined = [prev, text, next].join(" ");
         let has_not_advice = not_advice().is_match(&joined);
         let has_consult = consult().is_match(&joined);
         if !(has_not_advice && has_consult) {
@@ -58,7 +58,7 @@ pub fn incomplete_disclaimer(a: &Analysis, idx: usize, rule: &Rule, out: &mut Do
                 "both of its essential parts"
             };
             let mut f = Finding::new(idx, b.span.clone(), rule.severity).arg("match", shown(text)).arg("text", missing);
-            f.label = Some(format!("this disclaimer lacks {missing}"));
+            f.label = Some(["this disclaimer lacks ", missing].concat());
             out.findings.push(f);
         }
     }

@@ -34,8 +34,9 @@ pub enum Scale {
     #[default]
     Throughput,
     /// Little text (a page or a few, as an editor or a pre-commit hook asks): the cheapest build.
-    /// No literal set is built: each page's literals are found through a trigram index of the page
-    /// (`TrigramIndex`; a text longer than `SMALL_TEXT` gets the [`PrefixSet`]). A
+    /// No literal set is built for the first few pages: their literals are found through a trigram
+    /// index of each (`TrigramIndex`; a text longer than `SMALL_TEXT`, or a further page, gets
+    /// the [`PrefixSet`]). A
     /// pattern is compiled only for a unit that also holds its phrases (`Pattern::has_also`),
     /// and then to its forward NFA alone (searched by a backtracker; no reverse NFA, no
     /// lazy DFA), so a page pays less to start than it would save by searching faster.
@@ -75,10 +76,12 @@ struct PhraseInfo {
 pub struct Scanner {
     /// The distinct literals: phrases, gating literals and [`ASCII_FOLDS`].
     literals: Vec<String>,
-    /// `literals` filed for the scan, built with the scanner for throughput. At start-up scale a
-    /// text up to [`SMALL_TEXT`] is searched through a [`TrigramIndex`] of its own instead, and
-    /// the set is built only if a longer text comes.
+    /// `literals` filed for the scan, built with the scanner for throughput. At start-up scale the
+    /// first [`INDEXED_PAGES`] texts up to [`SMALL_TEXT`] are searched through a [`TrigramIndex`]
+    /// of their own instead, and the set is built only if a longer text or more texts come.
     set: OnceLock<PrefixSet>,
+    /// Texts searched through a [`TrigramIndex`] so far.
+    indexed: AtomicUsize,
     /// What each literal stands for: `entries[spans[i]]` for literal `i`.
     entries: Vec<Entry>,
     spans: Vec<Range<u32>>,
@@ -588,6 +591,7 @@ impl Scanner {
         Ok(Scanner {
             literals,
             set,
+            indexed: AtomicUsize::new(0),
             entries,
             spans,
             patterns,
@@ -690,7 +694,11 @@ impl Scanner {
 
     /// The literal set to search a text of `len` bytes with; `None`: a trigram index of the text.
     fn set_for(&self, len: usize) -> Option<&PrefixSet> {
-        if self.scale == Scale::StartUp && len <= SMALL_TEXT {
+        if self.scale == Scale::StartUp
+            && len <= SMALL_TEXT
+            && self.set.get().is_none()
+            && self.indexed.fetch_add(1, Ordering::Relaxed) < INDEXED_PAGES
+        {
             return None;
         }
         Some(self.set.get_or_init(|| PrefixSet::new(&self.literals)))
@@ -775,6 +783,14 @@ const MIN_SHARED_COMPILES: usize = 4;
 
 /// The longest text searched through a [`TrigramIndex`] at start-up scale, not the literal set.
 const SMALL_TEXT: usize = 256 * 1024;
+
+/// How many texts a start-up scanner searches through a [`TrigramIndex`] before it builds the
+/// literal set. An index costs little to build, but each of the ~3,150 literals is looked up in
+/// it: ~0.9 M instructions a page however short, where the set costs ~1.5 M to build once and a
+/// short page next to nothing to search. A run of 3,000 one-line pages (90 KB, so start-up scale)
+/// spent 95% of its 2,737 M instructions in those lookups; now 131 M. One or two pages (an
+/// editor, a hook) still pay no build.
+const INDEXED_PAGES: usize = 2;
 
 /// How much text the literal set searches at a time: [`chunk_end`].
 const CHUNK: usize = 64 * 1024;
@@ -1354,6 +1370,13 @@ mod tests {
         assert!(long.len() > SMALL_TEXT && lean.set.get().is_none());
         assert_eq!(lean.scan(&long).by_matcher, scanner.scan(&long).by_matcher);
         assert!(lean.set.get().is_some(), "start-up scale built its literal set");
+        // One start-up scanner for many short texts: the first INDEXED_PAGES through an index of
+        // their own, the rest through the literal set it then builds; all find the same.
+        let reused = Scanner::new(&pack, Scale::StartUp).unwrap_or_else(|e| panic!("{e}"));
+        for (k, text) in texts.iter().filter(|t| t.len() <= SMALL_TEXT).enumerate() {
+            assert_eq!(reused.scan(text).by_matcher, scanner.scan(text).by_matcher, "text {k} differs");
+            assert_eq!(reused.set.get().is_some(), k >= INDEXED_PAGES, "after text {k}");
+        }
     }
 
     /// The literal set over the scanner's own literals finds what an automaton over them finds,
