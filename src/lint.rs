@@ -360,13 +360,45 @@ fn read(input: &Input, options: RunOptions) -> Result<String, Error> {
             return Err(too_large(bytes.len() as u64));
         }
     } else {
-        let size = std::fs::metadata(&input.path).map_err(io)?.len();
-        if size > options.max_file_size {
-            return Err(too_large(size));
-        }
-        bytes = std::fs::read(&input.path).map_err(io)?;
+        bytes = read_file(&input.path, options.max_file_size).map_err(io)?.map_err(too_large)?;
     }
     decode_with(&input.path, bytes, options.lossy)
+}
+
+/// A file's bytes, or its size if that is over `limit`. One `open`, one `fstat` and, for a
+/// regular file, reads up to the size `fstat` gave: `fs::metadata` and then `fs::read` looked
+/// the path up twice, stat-ed it twice and read once more to find the end (22% of a one-core run
+/// over 15,591 700-byte pages, mostly system calls). A file that grows meanwhile is read as it was
+/// when opened; one whose size is not known beforehand (a pipe, `/proc`) is read to its end.
+fn read_file(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::new();
+    if size == 0 {
+        file.take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Ok(Err(bytes.len() as u64));
+        }
+        return Ok(Ok(bytes));
+    }
+    // `size` is at most `limit`, which the user set: a failed allocation is an error, not a panic.
+    let wanted = usize::try_from(size).map_err(std::io::Error::other)?;
+    bytes.try_reserve_exact(wanted).map_err(std::io::Error::other)?;
+    bytes.resize(wanted, 0);
+    let mut filled = 0;
+    while filled < wanted {
+        match (&file).read(&mut bytes[filled..]) {
+            Ok(0) => break, // it shrank
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(Ok(bytes))
 }
 
 /// Lints every input with one engine and the default configuration.
@@ -822,6 +854,43 @@ fn cross_file(profiles: &[(&Engine, &Config)], pending: &[Pending]) -> Vec<Pair>
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A file is read whole and exactly, up to and including the limit; one byte over is refused
+    /// with its size.
+    #[test]
+    fn read_file_reads_exactly_up_to_the_limit() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        for len in [0usize, 1, 31, 32, 33, 4095, 4096, 70_000] {
+            let path = dir.path().join(format!("{len}.txt"));
+            let bytes: Vec<u8> = (0..len).map(|i| b"abcdefghij"[i % 10]).collect();
+            std::fs::write(&path, &bytes)?;
+            assert_eq!(read_file(&path, len as u64)?, Ok(bytes.clone()), "{len} bytes, limit {len}");
+            if len > 0 {
+                assert_eq!(read_file(&path, len as u64 - 1)?, Err(len as u64), "{len} bytes, one over");
+            }
+        }
+        assert!(read_file(&dir.path().join("missing.txt"), 10).is_err());
+        Ok(())
+    }
+
+    /// A file whose size is not known beforehand (a FIFO) is read to its end, and held to the limit.
+    #[cfg(unix)]
+    #[test]
+    fn read_file_reads_a_fifo_to_its_end() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("pipe.md");
+        let made = std::process::Command::new("mkfifo").arg(&path).status()?;
+        assert!(made.success());
+        let body = "Baclofen is not addictive.\n".repeat(500);
+        for (limit, want) in [(1_000_000, Ok(body.clone().into_bytes())), (100, Err(101))] {
+            let (p, b) = (path.clone(), body.clone());
+            let writer = std::thread::spawn(move || std::fs::write(p, b));
+            assert_eq!(read_file(&path, limit)?, want);
+            // The reader stops at the limit; the writer then sees a closed pipe.
+            let _ = writer.join();
+        }
+        Ok(())
+    }
 
     /// A page edited anywhere (a byte of a full eight-byte word or of the tail) reads as changed.
     #[test]
