@@ -1,5 +1,6 @@
 //! How each rule kind turns scanner hits into findings.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::analysis::Analysis;
@@ -262,35 +263,23 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     }
     lows.sort_by_key(|s| s.start);
     let sentence_of = |s: &Range<usize>| a.doc.sentence_at(s.start);
-    let mut reported_sentences = Vec::new();
+    let mut reported_sentences = std::collections::HashSet::new();
     let mut paired_lows = vec![false; lows.len()];
     // Subjects once per assertion; for each reassurance, the nearest contradiction about the same
     // drug (or either side without one) in another sentence, by binary search over start offsets.
     let high_subjects: Vec<Option<usize>> = highs.iter().map(&subject).collect();
     let high_sentences: Vec<Option<usize>> = highs.iter().map(&sentence_of).collect();
+    let starts: Vec<usize> = highs.iter().map(|h| h.start).collect();
+    let partners = Partners::new(&starts, &high_subjects, &high_sentences);
     for (li, low) in lows.iter().enumerate() {
         let ls = subject(low);
         let lsent = sentence_of(low);
-        let eligible = |k: usize| {
-            high_sentences[k] != lsent && (ls.is_none() || high_subjects[k].is_none() || ls == high_subjects[k])
-        };
-        let at = highs.partition_point(|h| h.start < low.start);
-        let before = (0..at).rev().find(|&k| eligible(k));
-        let after = (at..highs.len()).find(|&k| eligible(k));
-        let partner = match (before, after) {
-            (Some(b), Some(a)) => {
-                Some(if low.start - highs[b].start <= highs[a].start - low.start { &highs[b] } else { &highs[a] })
-            }
-            (Some(b), None) => Some(&highs[b]),
-            (None, Some(a)) => Some(&highs[a]),
-            (None, None) => None,
-        };
+        let partner = partners.nearest(low.start, ls, lsent).map(|k| &highs[k]);
         let Some(h) = partner else { continue };
         paired_lows[li] = true;
-        if reported_sentences.contains(&lsent) {
+        if !reported_sentences.insert(lsent) {
             continue;
         }
-        reported_sentences.push(lsent);
         let mut f = Finding::new(idx, low.clone(), rule.severity)
             .arg("match", shown(a.text(low)))
             .arg("other", shown(a.text(h)))
@@ -325,6 +314,51 @@ fn conflict(a: &Analysis, idx: usize, rule: &Rule, out: &mut DocOutcome) {
     }
 }
 
+/// The contradictions of a page, to find a reassurance's partner: the nearest one (the earlier on
+/// a tie) in another sentence about the same drug, or where either side names none.
+struct Partners<'a> {
+    starts: &'a [usize],
+    sentences: &'a [Option<usize>],
+    /// Every contradiction, in page order (for a reassurance that names no drug).
+    all: Vec<usize>,
+    /// The contradictions about each drug, and about none, in page order.
+    by_subject: HashMap<Option<usize>, Vec<usize>>,
+}
+
+impl<'a> Partners<'a> {
+    /// `starts` in page order, with each one's subject and sentence.
+    fn new(starts: &'a [usize], subjects: &[Option<usize>], sentences: &'a [Option<usize>]) -> Self {
+        let mut by_subject: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+        for (k, s) in subjects.iter().enumerate() {
+            by_subject.entry(*s).or_default().push(k);
+        }
+        Partners { starts, sentences, all: (0..starts.len()).collect(), by_subject }
+    }
+
+    /// The partner of a reassurance starting at `at`, by binary search in the lists it may pair
+    /// with, not by walking past every contradiction about other drugs (quadratic on a long page).
+    fn nearest(&self, at: usize, subject: Option<usize>, sentence: Option<usize>) -> Option<usize> {
+        let listed = |s: Option<usize>| self.by_subject.get(&s).map_or(&[][..], Vec::as_slice);
+        let lists: [&[usize]; 2] = if subject.is_none() { [&self.all, &[]] } else { [listed(subject), listed(None)] };
+        let other_sentence = |k: &usize| self.sentences[*k] != sentence;
+        // The last candidate before the reassurance and the first after it.
+        let (mut before, mut after): (Option<usize>, Option<usize>) = (None, None);
+        for list in lists {
+            let split = list.partition_point(|&k| self.starts[k] < at);
+            before = before.max(list[..split].iter().rev().copied().find(other_sentence));
+            let next = list[split..].iter().copied().find(other_sentence);
+            after = match (after, next) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+        }
+        match (before, after) {
+            (Some(b), Some(a)) => Some(if at - self.starts[b] <= self.starts[a] - at { b } else { a }),
+            (b, a) => b.or(a),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::shown;
@@ -350,8 +384,49 @@ mod tests {
         assert_eq!(shown(&"x".repeat(80)), "x".repeat(80));
     }
 
+    /// The partner as the page was first searched: walking every contradiction from the nearest.
+    fn nearest_by_walking(
+        starts: &[usize],
+        subjects: &[Option<usize>],
+        sentences: &[Option<usize>],
+        at: usize,
+        subject: Option<usize>,
+        sentence: Option<usize>,
+    ) -> Option<usize> {
+        let eligible = |k: usize| {
+            sentences[k] != sentence && (subject.is_none() || subjects[k].is_none() || subject == subjects[k])
+        };
+        let split = starts.partition_point(|&s| s < at);
+        let before = (0..split).rev().find(|&k| eligible(k));
+        let after = (split..starts.len()).find(|&k| eligible(k));
+        match (before, after) {
+            (Some(b), Some(a)) => Some(if at - starts[b] <= starts[a] - at { b } else { a }),
+            (b, a) => b.or(a),
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn partners_are_the_nearest_eligible(
+            gaps in proptest::collection::vec(0usize..40, 0..40),
+            subjects in proptest::collection::vec(proptest::option::of(0usize..3), 40),
+            lows in proptest::collection::vec((0usize..900, proptest::option::of(0usize..3)), 1..10),
+        ) {
+            // Contradictions in page order (ties allowed), sentences of 60 bytes, a few with none.
+            let starts: Vec<usize> = gaps.iter().scan(0, |at, g| { *at += g; Some(*at) }).collect();
+            let sentence = |at: usize| (at % 7 != 3).then_some(at / 60);
+            let sentences: Vec<Option<usize>> = starts.iter().map(|&s| sentence(s)).collect();
+            let subjects = &subjects[..starts.len()];
+            let partners = super::Partners::new(&starts, subjects, &sentences);
+            for (at, subject) in lows {
+                prop_assert_eq!(
+                    partners.nearest(at, subject, sentence(at)),
+                    nearest_by_walking(&starts, subjects, &sentences, at, subject, sentence(at))
+                );
+            }
+        }
+
         #[test]
         fn shown_is_what_it_was(words in proptest::collection::vec("[a-zé’]{0,30}", 0..12), spaces in proptest::collection::vec("[ \t\n\u{a0}]{1,3}", 12)) {
             let text: String = words.iter().zip(&spaces).map(|(w, s)| format!("{w}{s}")).collect();
